@@ -1,0 +1,177 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Channel, DeliveryStatus, MessageFrom, PresenceStatus, Role } from '../contracts/index.js';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export interface SkillRequirement {
+  skill: string;
+  minLevel: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  disabled: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface AgentSkillsTable {
+  user_id: string;
+  skill: string;
+  level: number;
+}
+
+export interface AgentStateTable {
+  user_id: string;
+  status: Generated<PresenceStatus>;
+  status_since: Timestamp;
+  capacity: Generated<number>;
+  used: Generated<number>;
+  last_assigned_at: Date | null;
+  missed_offers: Generated<number>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface CustomersTable {
+  id: Generated<string>;
+  display_name: string | null;
+  created_at: Timestamp;
+}
+
+export type IdentityKind = 'visitor' | 'email' | 'phone';
+
+export interface CustomerIdentitiesTable {
+  id: Generated<string>;
+  customer_id: string;
+  kind: IdentityKind;
+  value: string;
+  created_at: Timestamp;
+}
+
+export interface QueuesTable {
+  id: Generated<string>;
+  name: string;
+  channel: Channel;
+  required_skills: Json<SkillRequirement[]>;
+  priority: Generated<number>;
+  is_default: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  customer_id: string;
+  channel: Channel;
+  status: Generated<'open' | 'closed'>;
+  queue_id: string | null;
+  assigned_agent_id: string | null;
+  last_seq: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Date | null;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  conversation_id: string;
+  seq: number;
+  channel: Channel;
+  direction: 'in' | 'out';
+  sender: MessageFrom;
+  author_user_id: string | null;
+  body: string;
+  external_id: string | null;
+  status: Generated<DeliveryStatus>;
+  status_reason: string | null;
+  created_at: Timestamp;
+}
+
+export type TaskStatus = 'waiting' | 'offered' | 'assigned' | 'completed' | 'cancelled';
+
+export interface RoutingTasksTable {
+  id: Generated<string>;
+  conversation_id: string;
+  queue_id: string;
+  channel: Channel;
+  status: Generated<TaskStatus>;
+  priority: Generated<number>;
+  cost: number;
+  required_skills: Json<SkillRequirement[]>;
+  enqueued_at: Timestamp;
+  assigned_agent_id: string | null;
+  assigned_at: Date | null;
+  completed_at: Date | null;
+}
+
+export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'expired' | 'cancelled';
+
+export interface OffersTable {
+  id: Generated<string>;
+  task_id: string;
+  agent_id: string;
+  cost: number;
+  status: Generated<OfferStatus>;
+  reason: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  decided_at: Date | null;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  message_id: string;
+  channel: Channel;
+  status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_user_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  data: Json<Record<string, unknown>>;
+  at: Timestamp;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  users: UsersTable;
+  agent_skills: AgentSkillsTable;
+  agent_state: AgentStateTable;
+  sessions: SessionsTable;
+  customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
+  queues: QueuesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  routing_tasks: RoutingTasksTable;
+  offers: OffersTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type NewAudit = Insertable<AuditLogTable>;
