@@ -50,6 +50,9 @@ create index sessions_user on sessions(user_id);
 create table customers (
   id uuid primary key default gen_random_uuid(),
   display_name text,
+  -- What the customer told us but we did not verify (a web-chat pre-chat email).
+  -- Kept apart from identities so it can never join someone else's timeline.
+  profile jsonb not null default '{}',
   created_at timestamptz not null default now()
 );
 

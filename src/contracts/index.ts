@@ -8,7 +8,7 @@ export type MessageFrom = 'customer' | 'agent' | 'system';
 export type DeliveryStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'failed';
 
 /** Acknowledgement shape for every client → server event that takes a callback. */
-export type Ack<T = Record<string, never>> =
+export type Ack<T extends object = object> =
   | ({ ok: true } & T)
   | { ok: false; error: { code: string; message: string } };
 
@@ -17,6 +17,8 @@ export interface CustomerSummary {
   name: string | null;
   /** Identities the customer is known by (email, phone, chat visitor). */
   identities: { kind: 'email' | 'phone' | 'visitor'; value: string }[];
+  /** An email the customer typed (web-chat pre-chat form), not verified. */
+  unverifiedEmail: string | null;
 }
 
 export interface OfferDto {

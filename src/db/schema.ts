@@ -48,9 +48,14 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+export interface CustomerProfile {
+  email?: string;
+}
+
 export interface CustomersTable {
   id: Generated<string>;
   display_name: string | null;
+  profile: Json<CustomerProfile>;
   created_at: Timestamp;
 }
 

@@ -72,13 +72,10 @@ export class RoutingEngine {
       case 'offer.created': {
         const t = this.tasks.get(event.taskId);
         if (!t) return false;
-        if (t.phase === 'waiting') {
-          // Restored from the database on start: reserve the capacity it already holds.
-          const agent = this.agents.get(event.agentId);
-          if (agent) agent.used += t.task.cost;
-        } else if (t.agentId !== event.agentId) {
-          return false;
-        }
+        // On a waiting task this adopts an offer made earlier (restart, another runtime):
+        // the agent's `used`, as supplied by agent.upserted, already counts it.
+        if (t.phase === 'reserved' && t.agentId !== event.agentId) return false;
+        if (t.phase === 'offered') return false;
         t.phase = 'offered';
         t.agentId = event.agentId;
         t.offerId = event.offerId;
@@ -171,6 +168,10 @@ export class RoutingEngine {
 
   taskPhase(id: string): TaskState['phase'] | undefined {
     return this.tasks.get(id)?.phase;
+  }
+
+  taskIds(): string[] {
+    return [...this.tasks.keys()];
   }
 
   waitingCount(): number {

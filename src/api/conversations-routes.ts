@@ -1,0 +1,89 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { SessionUser } from '../auth/sessions.js';
+import { conversationDto, conversationMessages, customerSummary, messageDto } from '../conversations/dto.js';
+import { storeReply } from '../conversations/reply.js';
+import type { ConversationDto } from '../contracts/index.js';
+import type { Db } from '../db/index.js';
+import { forbidden, notFound } from '../errors.js';
+import type { HubEvents } from '../events.js';
+import type { Outbox } from '../jobs/outbox.js';
+import type { RoutingRuntime } from '../routing/runtime/runtime.js';
+import { audit } from '../audit.js';
+import { parse, requireRole, STAFF, userOf, uuidParam } from './validate.js';
+
+const replyBody = z.object({ body: z.string().trim().min(1, 'reply is empty').max(10_000, 'reply is longer than 10000 characters') });
+
+const seesEverything = (u: SessionUser) => u.role === 'supervisor' || u.role === 'admin';
+
+/** Agents see the conversations assigned to them; supervisors and admins see all. */
+async function visibleConversation(db: Db, user: SessionUser, id: string): Promise<ConversationDto> {
+  const conversation = await conversationDto(db, id);
+  if (!conversation) throw notFound('conversation');
+  if (!seesEverything(user) && conversation.assignedAgentId !== user.id) throw forbidden('this conversation is not assigned to you');
+  return conversation;
+}
+
+export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; outbox: Outbox; events: HubEvents }): Router {
+  const r = Router();
+  const { db } = deps;
+
+  r.get('/api/conversations', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const user = userOf(req);
+    let q = db.selectFrom('conversations').select('id').where('status', '=', 'open');
+    if (!seesEverything(user) || req.query.mine === '1') q = q.where('assigned_agent_id', '=', user.id);
+    const ids = await q.orderBy('updated_at', 'desc').limit(200).execute();
+    const conversations = [];
+    for (const { id } of ids) {
+      const c = await conversationDto(db, id);
+      if (c) conversations.push(c);
+    }
+    res.json({ conversations });
+  });
+
+  r.get('/api/conversations/:id', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const { id } = parse(uuidParam, req.params, 'params');
+    const conversation = await visibleConversation(db, userOf(req), id);
+    res.json({ conversation, messages: await conversationMessages(db, id) });
+  });
+
+  r.post('/api/conversations/:id/messages', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const { id } = parse(uuidParam, req.params, 'params');
+    const { body } = parse(replyBody, req.body);
+    const user = userOf(req);
+    await visibleConversation(db, user, id);
+    const stored = await storeReply(db, id, user.id, body);
+    deps.events.emit('message.created', { messageId: stored.message.id, conversationId: id, customerId: stored.customerId, direction: 'out' });
+    await deps.outbox.enqueue(stored.outboxId);
+    res.status(201).json({ message: await messageDto(db, stored.message.id) });
+  });
+
+  r.post('/api/conversations/:id/close', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const { id } = parse(uuidParam, req.params, 'params');
+    const user = userOf(req);
+    await visibleConversation(db, user, id);
+    const closed = await deps.routing.closeConversation(id);
+    if (closed) await audit(db, { actorUserId: user.id, action: 'conversation.close', subjectType: 'conversation', subjectId: id });
+    res.json({ conversation: await conversationDto(db, id) });
+  });
+
+  r.get('/api/customers/:id/timeline', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const { id } = parse(uuidParam, req.params, 'params');
+    const user = userOf(req);
+    const exists = await db.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst();
+    if (!exists) throw notFound('customer');
+    if (!seesEverything(user)) {
+      const mine = await db.selectFrom('conversations').select('id').where('customer_id', '=', id).where('assigned_agent_id', '=', user.id).executeTakeFirst();
+      if (!mine) throw forbidden('you have no conversation with this customer');
+    }
+    const rows = await db.selectFrom('conversations').select('id').where('customer_id', '=', id).orderBy('created_at').execute();
+    const conversations = [];
+    for (const { id: cid } of rows) {
+      const c = await conversationDto(db, cid);
+      if (c) conversations.push({ ...c, messages: await conversationMessages(db, cid) });
+    }
+    res.json({ customer: await customerSummary(db, id), conversations });
+  });
+
+  return r;
+}

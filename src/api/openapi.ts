@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { newUserSchema } from './users-routes.js';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
+const error = { description: 'Error: `{error: {code, message, details?}}`' };
+
+/** The REST surface, described for integrators; request schemas come from the same zod schemas the routes use. */
+export function openApiDocument(publicUrl: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Pasokh', version: '0.1.0', description: 'Contact-center hub REST API. Authenticate with POST /api/auth/login; the session cookie is httpOnly.' },
+    servers: [{ url: publicUrl }],
+    paths: {
+      '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'up' } } } },
+      '/readyz': { get: { summary: 'Postgres and Redis reachable', responses: { 200: { description: 'ready' }, 503: { description: 'names what is down' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
+      '/api/auth/login': {
+        post: {
+          summary: 'Log in; sets the session cookie',
+          requestBody: json(z.object({ email: z.email(), password: z.string() })),
+          responses: { 200: { description: '{user}' }, 400: error, 401: error, 429: error },
+        },
+      },
+      '/api/auth/logout': { post: { summary: 'End the session', responses: { 204: { description: 'logged out' } } } },
+      '/api/auth/me': { get: { summary: 'The logged-in user', responses: { 200: { description: '{user}' }, 401: error } } },
+      '/api/users': {
+        post: { summary: 'Create a user with skills (admin)', requestBody: json(newUserSchema), responses: { 201: { description: '{user}' }, 400: error, 403: error, 409: error } },
+        get: { summary: 'List users (supervisor, admin)', responses: { 200: { description: '{users}' } } },
+      },
+      '/api/conversations': { get: { summary: 'Open conversations: the agent’s own; all for supervisors (?mine=1 for own)', responses: { 200: { description: '{conversations}' } } } },
+      '/api/conversations/{id}': { get: { summary: 'One conversation with its messages', responses: { 200: { description: '{conversation, messages}' }, 403: error, 404: error } } },
+      '/api/conversations/{id}/messages': {
+        post: {
+          summary: 'Reply on the conversation’s own channel (stored, then sent through the outbox)',
+          requestBody: json(z.object({ body: z.string().min(1).max(10_000) })),
+          responses: { 201: { description: '{message}' }, 400: error, 403: error, 404: error, 409: error },
+        },
+      },
+      '/api/conversations/{id}/close': { post: { summary: 'Close the conversation; frees the agent’s capacity', responses: { 200: { description: '{conversation}' } } } },
+      '/api/customers/{id}/timeline': { get: { summary: 'Every conversation of the customer across channels', responses: { 200: { description: '{customer, conversations}' }, 403: error, 404: error } } },
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RoutingMetrics } from '../routing/runtime/runtime.js';
+
+export interface MetricSources {
+  socketCounts: () => Record<string, number>;
+  outboxJobCounts: () => Promise<Record<string, number>>;
+  waitingTasks: () => Promise<number>;
+}
+
+/** One registry per hub (tests run several hubs in one process). */
+export class Metrics implements RoutingMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route'>;
+  private readonly offers: Counter<'outcome'>;
+  private readonly decisions: Histogram;
+
+  constructor(sources: MetricSources) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'pasokh_' });
+    const registers = [this.registry];
+    this.httpRequests = new Counter({ name: 'pasokh_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers });
+    this.httpDuration = new Histogram({
+      name: 'pasokh_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.offers = new Counter({ name: 'pasokh_routing_offers_total', help: 'Routing offers by outcome', labelNames: ['outcome'], registers });
+    this.decisions = new Histogram({
+      name: 'pasokh_routing_decision_seconds',
+      help: 'Time the routing engine took per decision round',
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+      registers,
+    });
+    new Gauge({
+      name: 'pasokh_socket_connections',
+      help: 'Open socket.io connections on this process by namespace',
+      labelNames: ['namespace'],
+      registers,
+      collect() {
+        for (const [ns, n] of Object.entries(sources.socketCounts())) this.set({ namespace: ns }, n);
+      },
+    });
+    new Gauge({
+      name: 'pasokh_outbox_jobs',
+      help: 'Outbound jobs in the BullMQ queue by state',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        for (const [state, n] of Object.entries(await sources.outboxJobCounts().catch(() => ({})))) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'pasokh_routing_tasks_waiting',
+      help: 'Routing tasks waiting for an agent',
+      registers,
+      async collect() {
+        this.set(await sources.waitingTasks().catch(() => 0));
+      },
+    });
+  }
+
+  offer(outcome: 'offered' | 'accepted' | 'rejected' | 'expired' | 'lease_lost'): void {
+    this.offers.inc({ outcome });
+  }
+
+  decision(seconds: number): void {
+    this.decisions.observe(seconds);
+  }
+}

@@ -1,0 +1,230 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { Server as IoServer } from 'socket.io';
+import { authRoutes } from './api/auth-routes.js';
+import { conversationsRoutes } from './api/conversations-routes.js';
+import { openApiDocument } from './api/openapi.js';
+import { usersRoutes } from './api/users-routes.js';
+import { RateLimiter } from './auth/rate-limit.js';
+import { resolveSecretKey } from './auth/secret.js';
+import { SessionStore } from './auth/sessions.js';
+import type { ChannelAdapter } from './channels/types.js';
+import { attachWebchat } from './channels/webchat/inbound.js';
+import { WebchatAdapter, type ChatNamespace } from './channels/webchat/outbound.js';
+import type { Config } from './config.js';
+import type { Channel } from './contracts/index.js';
+import { messageDto } from './conversations/dto.js';
+import { createDb, ensureDatabase, type Db } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { HubEvents } from './events.js';
+import { createApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import { Ingest } from './ingest/ingest.js';
+import { Outbox } from './jobs/outbox.js';
+import { InFlight } from './lifecycle.js';
+import { createLogger, type Logger } from './logger.js';
+import { agentNotifier, attachAgentNamespace, type AgentNamespace } from './realtime/agent-namespace.js';
+import { requireRole } from './realtime/auth.js';
+import { Presence } from './realtime/presence.js';
+import { attachSupervisorNamespace, type SupervisorNamespace } from './realtime/supervisor-namespace.js';
+import { RoutingRuntime } from './routing/runtime/runtime.js';
+import { bootstrapAdmin } from './users.js';
+
+export interface Hub {
+  config: Config;
+  log: Logger;
+  db: Db;
+  redis: Redis;
+  io: IoServer;
+  server: HttpServer;
+  routing: RoutingRuntime;
+  outbox: Outbox;
+  ingest: Ingest;
+  events: HubEvents;
+  metrics: Metrics;
+  /** Listens on config.port (0 = any free port) and resolves with the port. */
+  listen(): Promise<number>;
+  /** Graceful: stop accepting, finish work under way, close pools. */
+  stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  log?: Logger;
+  /** Extra or replacement channel adapters (tests, later channels). */
+  adapters?: ChannelAdapter[];
+  routingTickMs?: number;
+}
+
+/** Builds the whole hub: database (created and migrated), Redis, sockets, routing, outbox, HTTP. */
+export async function createHub(config: Config, options: HubOptions = {}): Promise<Hub> {
+  const log = options.log ?? createLogger(config.logLevel);
+  await ensureDatabase(config.databaseUrl);
+  const { db } = createDb(config.databaseUrl);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  const secret = await resolveSecretKey(db, config.secretKey, log);
+  await bootstrapAdmin(db, config.admin, log);
+
+  const redisOptions = { maxRetriesPerRequest: null, lazyConnect: false } as const;
+  const newRedis = () => {
+    const r = new Redis(config.redisUrl, redisOptions);
+    r.on('error', (err) => log.debug({ err }, 'redis connection error'));
+    return r;
+  };
+  const redis = newRedis();
+  const pub = newRedis();
+  const sub = pub.duplicate();
+  sub.on('error', (err) => log.debug({ err }, 'redis connection error'));
+
+  const events = new HubEvents();
+  const inFlight = new InFlight();
+  const sessions = new SessionStore(db, secret, config.sessionTtlMs);
+  const limiter = new RateLimiter(redis, `${config.redisPrefix}:ratelimit:login`, config.loginRateLimit, 15 * 60);
+  const presence = new Presence(redis, config.redisPrefix);
+  const ingest = new Ingest(db, events);
+
+  const server = createServer();
+  const io = new IoServer(server, {
+    adapter: createAdapter(pub, sub, { key: `${config.redisPrefix}:socket.io` }),
+    // Widgets connect from customers' sites; staff namespaces check the Origin themselves.
+    cors: { origin: true, credentials: false },
+    maxHttpBufferSize: 64 * 1024,
+    serveClient: false,
+  });
+
+  const staffOriginOk = (origin: string | undefined, host: string | undefined) => {
+    if (!origin) return true;
+    try {
+      return new URL(origin).host === host || origin === config.publicUrl;
+    } catch {
+      return false;
+    }
+  };
+  // One untyped server, typed per namespace: each namespace has its own event map.
+  const agentNs = io.of('/agent') as unknown as AgentNamespace;
+  const supervisorNs = io.of('/supervisor') as unknown as SupervisorNamespace;
+  for (const [ns, roles] of [
+    [agentNs, ['agent', 'supervisor', 'admin']],
+    [supervisorNs, ['supervisor', 'admin']],
+  ] as const) {
+    // Cross-site pages must not drive a logged-in agent's socket with their cookie.
+    ns.use((socket, next) => (staffOriginOk(socket.handshake.headers.origin, socket.handshake.headers.host) ? next() : next(new Error('forbidden origin'))));
+    ns.use(requireRole(sessions, roles));
+  }
+
+  const notifier = agentNotifier(agentNs);
+  let metrics: Metrics | undefined;
+  const routing = new RoutingRuntime({
+    db,
+    log: log.child({ component: 'routing' }),
+    notifier,
+    presence,
+    metrics: { offer: (o) => metrics?.offer(o), decision: (s) => metrics?.decision(s) },
+    offerTimeoutMs: config.offerTimeoutMs,
+    tickMs: options.routingTickMs ?? 1000,
+  });
+
+  const chatNs = io.of('/chat') as unknown as ChatNamespace;
+  attachWebchat(chatNs, { db, ingest, log: log.child({ channel: 'webchat' }), inFlight });
+  attachAgentNamespace(agentNs, { routing, presence, log: log.child({ component: 'agent-socket' }), inFlight });
+  const stopSupervisorPush = attachSupervisorNamespace(supervisorNs, { db, presence, log });
+
+  const adapters = new Map<Channel, ChannelAdapter>([['webchat', new WebchatAdapter(chatNs)]]);
+  for (const a of options.adapters ?? []) adapters.set(a.channel, a);
+  const outbox = new Outbox({ db, connection: newRedis, prefix: `${config.redisPrefix}:bull`, log: log.child({ component: 'outbox' }), events, adapters });
+
+  metrics = new Metrics({
+    socketCounts: () => ({ agent: agentNs.sockets.size, supervisor: supervisorNs.sockets.size, chat: chatNs.sockets.size }),
+    outboxJobCounts: () => outbox.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+    waitingTasks: async () => (await db.selectFrom('routing_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirstOrThrow()).n,
+  });
+
+  // After-commit fan-out: routing learns of new tasks, consoles of new messages and delivery states.
+  events.on('task.created', ({ taskId }) => {
+    void routing.taskCreated(taskId).catch((err: unknown) => log.error({ err, taskId }, 'routing a new task failed'));
+  });
+  const toAssignedAgent = async (conversationId: string, messageId: string, event: 'conversation:message' | 'message:status') => {
+    const conv = await db.selectFrom('conversations').select('assigned_agent_id').where('id', '=', conversationId).executeTakeFirst();
+    if (!conv?.assigned_agent_id) return;
+    const dto = await messageDto(db, messageId);
+    if (event === 'conversation:message') notifier.notify(conv.assigned_agent_id, 'conversation:message', dto);
+    else notifier.notify(conv.assigned_agent_id, 'message:status', { id: dto.id, conversationId, status: dto.status, statusReason: dto.statusReason });
+  };
+  events.on('message.created', ({ conversationId, messageId }) => {
+    void toAssignedAgent(conversationId, messageId, 'conversation:message').catch((err: unknown) => log.warn({ err }, 'agent notify failed'));
+  });
+  events.on('message.status', ({ conversationId, messageId }) => {
+    void toAssignedAgent(conversationId, messageId, 'message:status').catch((err: unknown) => log.warn({ err }, 'agent notify failed'));
+  });
+
+  let accepting = true;
+  const app = createApp({
+    log,
+    metrics,
+    sessions,
+    bodyLimitBytes: config.bodyLimitBytes,
+    accepting: () => accepting,
+    openApi: () => openApiDocument(config.publicUrl),
+    readiness: async () => ({
+      postgres: await sql`select 1`.execute(db).then(
+        () => 'ok',
+        (err: unknown) => `unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+      redis: await redis.ping().then(
+        (p) => (p === 'PONG' ? 'ok' : `unexpected reply ${p}`),
+        (err: unknown) => `unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    }),
+    routers: [
+      authRoutes({ db, sessions, limiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
+      usersRoutes({ db }),
+      conversationsRoutes({ db, routing, outbox, events }),
+    ],
+  });
+  server.on('request', app);
+
+  presence.start();
+  await routing.start();
+  outbox.startWorker();
+
+  const hub: Hub = {
+    config,
+    log,
+    db,
+    redis,
+    io,
+    server,
+    routing,
+    outbox,
+    ingest,
+    events,
+    metrics,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port));
+      }),
+    stop: async () => {
+      accepting = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Let acknowledged-but-unfinished socket work commit before sockets go.
+      const drained = await inFlight.drain(config.shutdownTimeoutMs);
+      if (!drained) log.warn({ pending: inFlight.size }, 'shutdown: work still under way after the timeout');
+      stopSupervisorPush();
+      await routing.stop();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closed;
+      await outbox.close();
+      await presence.stop();
+      await Promise.allSettled([redis.quit(), pub.quit(), sub.quit()]);
+      await db.destroy();
+      log.info('hub stopped');
+    },
+  };
+  return hub;
+}

@@ -1,0 +1,188 @@
+import { sql } from 'kysely';
+import type { Channel } from '../contracts/index.js';
+import type { Db, Tx } from '../db/index.js';
+import type { IdentityKind, MessageRow } from '../db/schema.js';
+import { CHANNEL_COST } from '../domain/capacity.js';
+import type { HubEvents } from '../events.js';
+import type { InboundEvent } from '../channels/types.js';
+
+export interface IngestResult {
+  duplicate: boolean;
+  customerId: string;
+  conversationId: string;
+  message: MessageRow;
+  /** The routing task created by this message, if it opened one. */
+  taskId: string | null;
+}
+
+class DuplicateMessage extends Error {}
+
+/**
+ * Turns one inbound contact into customer → conversation → message → routing
+ * task in a single transaction. Idempotent on (channel, externalId): a repeat
+ * returns the stored message with duplicate=true and changes nothing.
+ * Notifications go out only after commit.
+ */
+export class Ingest {
+  constructor(
+    private readonly db: Db,
+    private readonly events: HubEvents,
+  ) {}
+
+  async ingest(event: InboundEvent): Promise<IngestResult> {
+    const existing = await this.findExisting(event.channel, event.externalId);
+    if (existing) return existing;
+    let result: IngestResult;
+    try {
+      result = await this.db.transaction().execute((tx) => this.write(tx, event));
+    } catch (err) {
+      // Lost a race with the same message arriving twice at once: the other write won.
+      if (err instanceof DuplicateMessage) {
+        const stored = await this.findExisting(event.channel, event.externalId);
+        if (stored) return stored;
+      }
+      throw err;
+    }
+    this.events.emit('message.created', {
+      messageId: result.message.id,
+      conversationId: result.conversationId,
+      customerId: result.customerId,
+      direction: 'in',
+    });
+    if (result.taskId) this.events.emit('task.created', { taskId: result.taskId });
+    return result;
+  }
+
+  private async findExisting(channel: Channel, externalId: string): Promise<IngestResult | null> {
+    const row = await this.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .selectAll('messages')
+      .select('conversations.customer_id')
+      .where('messages.channel', '=', channel)
+      .where('messages.external_id', '=', externalId)
+      .executeTakeFirst();
+    if (!row) return null;
+    const { customer_id, ...message } = row;
+    return { duplicate: true, customerId: customer_id, conversationId: message.conversation_id, message, taskId: null };
+  }
+
+  private async write(tx: Tx, event: InboundEvent): Promise<IngestResult> {
+    const customerId = await resolveCustomer(tx, event.identities, event.customerName ?? null);
+    if (event.unverifiedEmail) {
+      await tx
+        .updateTable('customers')
+        .set({ profile: sql<string>`profile || ${JSON.stringify({ email: event.unverifiedEmail })}::jsonb` })
+        .where('id', '=', customerId)
+        .execute();
+    }
+    const queue = await queueFor(tx, event.channel, event.queueName);
+    const conversationId = await openConversation(tx, customerId, event.channel, queue.id);
+
+    const { last_seq: seq } = await tx
+      .updateTable('conversations')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: new Date() }))
+      .where('id', '=', conversationId)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+
+    const message = await tx
+      .insertInto('messages')
+      .values({
+        conversation_id: conversationId,
+        seq,
+        channel: event.channel,
+        direction: 'in',
+        sender: 'customer',
+        author_user_id: null,
+        body: event.body,
+        external_id: event.externalId,
+        status: 'received',
+        status_reason: null,
+      })
+      .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!message) throw new DuplicateMessage();
+
+    const task = await tx
+      .insertInto('routing_tasks')
+      .values({
+        conversation_id: conversationId,
+        queue_id: queue.id,
+        channel: event.channel,
+        priority: queue.priority,
+        cost: CHANNEL_COST[event.channel],
+        required_skills: JSON.stringify(queue.required_skills),
+        assigned_agent_id: null,
+        assigned_at: null,
+        completed_at: null,
+      })
+      // A conversation already waiting or assigned keeps its one live task.
+      .onConflict((oc) => oc.column('conversation_id').where('status', 'in', ['waiting', 'offered', 'assigned']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+
+    return { duplicate: false, customerId, conversationId, message, taskId: task?.id ?? null };
+  }
+}
+
+/** The first identity already known picks the customer; identities not yet claimed are attached to them. */
+export async function resolveCustomer(tx: Tx, identities: { kind: IdentityKind; value: string }[], name: string | null): Promise<string> {
+  if (identities.length === 0) throw new Error('an inbound event needs at least one identity');
+  const known = await tx
+    .selectFrom('customer_identities')
+    .select(['kind', 'value', 'customer_id'])
+    .where((eb) => eb.or(identities.map((i) => eb.and([eb('kind', '=', i.kind), eb('value', '=', i.value)]))))
+    .execute();
+  let customerId: string | undefined;
+  for (const i of identities) {
+    customerId = known.find((k) => k.kind === i.kind && k.value === i.value)?.customer_id;
+    if (customerId) break;
+  }
+  if (!customerId) {
+    customerId = (await tx.insertInto('customers').values({ display_name: name }).returning('id').executeTakeFirstOrThrow()).id;
+  } else if (name) {
+    await tx.updateTable('customers').set({ display_name: name }).where('id', '=', customerId).where('display_name', 'is', null).execute();
+  }
+  const unclaimed = identities.filter((i) => !known.some((k) => k.kind === i.kind && k.value === i.value));
+  if (unclaimed.length > 0) {
+    await tx
+      .insertInto('customer_identities')
+      .values(unclaimed.map((i) => ({ customer_id: customerId, kind: i.kind, value: i.value })))
+      .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
+      .execute();
+  }
+  // A concurrent first contact with the same identity may have claimed it: that customer wins.
+  const owner = await tx
+    .selectFrom('customer_identities')
+    .select('customer_id')
+    .where('kind', '=', identities[0]!.kind)
+    .where('value', '=', identities[0]!.value)
+    .executeTakeFirstOrThrow();
+  return owner.customer_id;
+}
+
+async function queueFor(tx: Tx, channel: Channel, name: string | undefined) {
+  const base = tx.selectFrom('queues').select(['id', 'priority', 'required_skills']);
+  const named = name ? await base.where('name', '=', name).where('channel', '=', channel).executeTakeFirst() : undefined;
+  return named ?? (await base.where('channel', '=', channel).where('is_default', '=', true).executeTakeFirstOrThrow());
+}
+
+async function openConversation(tx: Tx, customerId: string, channel: Channel, queueId: string): Promise<string> {
+  const inserted = await tx
+    .insertInto('conversations')
+    .values({ customer_id: customerId, channel, queue_id: queueId, assigned_agent_id: null, closed_at: null })
+    .onConflict((oc) => oc.columns(['customer_id', 'channel']).where('status', '=', 'open').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return inserted.id;
+  const open = await tx
+    .selectFrom('conversations')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .where('channel', '=', channel)
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  return open.id;
+}
