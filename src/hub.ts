@@ -116,13 +116,19 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   }
 
   const notifier = agentNotifier(agentNs);
-  let metrics: Metrics | undefined;
+  // Sources are read at scrape time, after everything below exists.
+  const metrics = new Metrics({
+    socketCounts: () => ({ agent: agentNs.sockets.size, supervisor: supervisorNs.sockets.size, chat: chatNs.sockets.size }),
+    outboxJobCounts: () => outbox.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+    waitingTasks: async () => (await db.selectFrom('routing_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirstOrThrow()).n,
+  });
+
   const routing = new RoutingRuntime({
     db,
     log: log.child({ component: 'routing' }),
     notifier,
     presence,
-    metrics: { offer: (o) => metrics?.offer(o), decision: (s) => metrics?.decision(s) },
+    metrics,
     offerTimeoutMs: config.offerTimeoutMs,
     tickMs: options.routingTickMs ?? 1000,
   });
@@ -135,12 +141,6 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   const adapters = new Map<Channel, ChannelAdapter>([['webchat', new WebchatAdapter(chatNs)]]);
   for (const a of options.adapters ?? []) adapters.set(a.channel, a);
   const outbox = new Outbox({ db, connection: newRedis, prefix: `${config.redisPrefix}:bull`, log: log.child({ component: 'outbox' }), events, adapters });
-
-  metrics = new Metrics({
-    socketCounts: () => ({ agent: agentNs.sockets.size, supervisor: supervisorNs.sockets.size, chat: chatNs.sockets.size }),
-    outboxJobCounts: () => outbox.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-    waitingTasks: async () => (await db.selectFrom('routing_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirstOrThrow()).n,
-  });
 
   // After-commit fan-out: routing learns of new tasks, consoles of new messages and delivery states.
   events.on('task.created', ({ taskId }) => {

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      process.stderr.write(`${err.message}\n`);
       process.exit(78); // EX_CONFIG
     }
     throw err;
@@ -41,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`pasokh: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.stderr.write(`pasokh: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
