@@ -162,18 +162,21 @@ export async function chatSocket(url: string, auth: ChatAuth = {}): Promise<{ so
   return { socket, session };
 }
 
-/** Resolves with the next event of that name (and its payload), or fails after timeoutMs. */
-export function nextEvent<T>(socket: { once(event: string, fn: (arg: T) => void): unknown; off(event: string, fn: (arg: T) => void): unknown }, event: string, timeoutMs = 10_000): Promise<T> {
+type LooseEmitter = { once(event: string, fn: (arg: unknown) => void): unknown; off(event: string, fn: (arg: unknown) => void): unknown };
+
+/** Resolves with the next event of that name (its first argument), or fails after timeoutMs. */
+export function nextEvent<T>(socket: { once: (...args: never[]) => unknown; off: (...args: never[]) => unknown }, event: string, timeoutMs = 10_000): Promise<T> {
+  const s = socket as unknown as LooseEmitter;
   return new Promise<T>((resolve, reject) => {
+    const handler = (arg: unknown) => {
+      clearTimeout(timer);
+      resolve(arg as T);
+    };
     const timer = setTimeout(() => {
-      socket.off(event, handler);
+      s.off(event, handler);
       reject(new Error(`no '${event}' within ${timeoutMs} ms`));
     }, timeoutMs);
-    const handler = (arg: T) => {
-      clearTimeout(timer);
-      resolve(arg);
-    };
-    socket.once(event, handler);
+    s.once(event, handler);
   });
 }
 
