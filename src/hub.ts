@@ -82,7 +82,9 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   const events = new HubEvents();
   const inFlight = new InFlight();
   const sessions = new SessionStore(db, secret, config.sessionTtlMs);
+  // Failed logins per account and address, and (ten times looser) per address alone.
   const limiter = new RateLimiter(redis, `${config.redisPrefix}:ratelimit:login`, config.loginRateLimit, 15 * 60);
+  const ipLimiter = new RateLimiter(redis, `${config.redisPrefix}:ratelimit:login`, config.loginRateLimit * 10, 15 * 60);
   const presence = new Presence(redis, config.redisPrefix);
   const ingest = new Ingest(db, events);
 
@@ -179,7 +181,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       ),
     }),
     routers: [
-      authRoutes({ db, sessions, limiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
+      authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
       usersRoutes({ db }),
       conversationsRoutes({ db, routing, outbox, events }),
     ],

@@ -10,24 +10,27 @@ import { cookieOf, parse, STAFF, requireRole, userOf } from './validate.js';
 
 const loginBody = z.object({ email: z.string().trim().toLowerCase().pipe(z.email()), password: z.string().min(1).max(1024) });
 
-export function authRoutes(deps: { db: Db; sessions: SessionStore; limiter: RateLimiter; secureCookies: boolean; sessionTtlMs: number }): Router {
+export function authRoutes(deps: { db: Db; sessions: SessionStore; limiter: RateLimiter; ipLimiter: RateLimiter; secureCookies: boolean; sessionTtlMs: number }): Router {
   const r = Router();
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies, path: '/' };
 
   r.post('/api/auth/login', async (req: Request, res: Response) => {
     const body = parse(loginBody, req.body);
-    const wait = Math.max(await deps.limiter.hit(`ip:${req.ip}:${body.email}`), await deps.limiter.hit(`ip:${req.ip}`));
+    const accountKey = `${req.ip}:${body.email}`;
+    const wait = Math.max(await deps.limiter.retryAfter(`account:${accountKey}`), await deps.ipLimiter.retryAfter(`ip:${req.ip}`));
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      throw new AppError(429, 'too_many_attempts', `too many login attempts; try again in ${wait} s`);
+      throw new AppError(429, 'too_many_attempts', `too many failed logins; try again in ${wait} s`);
     }
     const user = await deps.db.selectFrom('users').selectAll().where('email', '=', body.email).where('disabled', '=', false).executeTakeFirst();
     const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password);
     if (!user || !ok) {
+      await deps.limiter.hit(`account:${accountKey}`);
+      await deps.ipLimiter.hit(`ip:${req.ip}`);
       await audit(deps.db, { actorUserId: user?.id ?? null, action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id ?? null, data: { ip: req.ip } });
       throw new AppError(401, 'invalid_credentials', 'wrong email or password');
     }
-    await deps.limiter.reset(`ip:${req.ip}:${body.email}`);
+    await deps.limiter.reset(`account:${accountKey}`);
     const session = await deps.sessions.create(user.id);
     await audit(deps.db, { actorUserId: user.id, action: 'auth.login', subjectType: 'user', subjectId: user.id, data: { ip: req.ip } });
     res.cookie(SESSION_COOKIE, session.cookie, { ...cookieOptions, maxAge: deps.sessionTtlMs });

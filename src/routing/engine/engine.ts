@@ -28,7 +28,7 @@ export class RoutingEngine {
 
   constructor(options: EngineOptions = {}) {
     this.policy = options.policy ?? longestIdle;
-    this.cooldownMs = options.redeclineCooldownMs ?? 30_000;
+    this.cooldownMs = options.redeclineCooldownMs ?? 10_000;
     this.maxMissed = options.maxMissedOffers ?? 3;
   }
 
