@@ -56,6 +56,21 @@ export interface HubOptions {
   /** Extra or replacement channel adapters (tests, later channels). */
   adapters?: ChannelAdapter[];
   routingTickMs?: number;
+  outbox?: { backoffMs?: number; sweepAfterMs?: number; sweepEveryMs?: number };
+}
+
+/** 'ok', or why not: a dependency that hangs counts as down after two seconds. */
+async function probe(check: Promise<unknown>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2_000)));
+  try {
+    await Promise.race([check, timeout]);
+    return 'ok';
+  } catch (err) {
+    return `unreachable: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Builds the whole hub: database (created and migrated), Redis, sockets, routing, outbox, HTTP. */
@@ -142,7 +157,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
 
   const adapters = new Map<Channel, ChannelAdapter>([['webchat', new WebchatAdapter(chatNs)]]);
   for (const a of options.adapters ?? []) adapters.set(a.channel, a);
-  const outbox = new Outbox({ db, connection: newRedis, prefix: `${config.redisPrefix}:bull`, log: log.child({ component: 'outbox' }), events, adapters });
+  const outbox = new Outbox({ db, connection: newRedis, prefix: `${config.redisPrefix}:bull`, log: log.child({ component: 'outbox' }), events, adapters, ...options.outbox });
 
   // After-commit fan-out: routing learns of new tasks, consoles of new messages and delivery states.
   events.on('task.created', ({ taskId }) => {
@@ -171,14 +186,8 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     accepting: () => accepting,
     openApi: () => openApiDocument(config.publicUrl),
     readiness: async () => ({
-      postgres: await sql`select 1`.execute(db).then(
-        () => 'ok',
-        (err: unknown) => `unreachable: ${err instanceof Error ? err.message : String(err)}`,
-      ),
-      redis: await redis.ping().then(
-        (p) => (p === 'PONG' ? 'ok' : `unexpected reply ${p}`),
-        (err: unknown) => `unreachable: ${err instanceof Error ? err.message : String(err)}`,
-      ),
+      postgres: await probe(sql`select 1`.execute(db)),
+      redis: await probe(redis.ping().then((p) => (p === 'PONG' ? undefined : Promise.reject(new Error(`unexpected reply ${p}`))))),
     }),
     routers: [
       authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),

@@ -1,0 +1,78 @@
+// npm run demo: a seeded demo center and simulated web-chat visitors, so a
+// newcomer sees conversations arrive in the console within a minute.
+import { io as connect } from 'socket.io-client';
+import { loadConfig } from '../config.js';
+import type { ChatClientToServer, ChatServerToClient } from '../contracts/index.js';
+import { createHub } from '../hub.js';
+import { createLogger } from '../logger.js';
+import { createUser, type NewUser } from '../users.js';
+import type { Socket } from 'socket.io-client';
+
+const DEMO_PASSWORD = 'pasokh-demo-123';
+
+const people: NewUser[] = [
+  { email: 'admin@demo.pasokh', password: DEMO_PASSWORD, name: 'Admin', role: 'admin', skills: [] },
+  { email: 'supervisor@demo.pasokh', password: DEMO_PASSWORD, name: 'Mina (supervisor)', role: 'supervisor', skills: [] },
+  { email: 'sara@demo.pasokh', password: DEMO_PASSWORD, name: 'Sara Ahmadi', role: 'agent', skills: [{ skill: 'fa', level: 9 }, { skill: 'en', level: 6 }, { skill: 'billing', level: 7 }] },
+  { email: 'david@demo.pasokh', password: DEMO_PASSWORD, name: 'David Miller', role: 'agent', skills: [{ skill: 'en', level: 9 }, { skill: 'tech', level: 8 }] },
+  { email: 'nima@demo.pasokh', password: DEMO_PASSWORD, name: 'Nima Karimi', role: 'agent', skills: [{ skill: 'fa', level: 8 }, { skill: 'tech', level: 5 }] },
+];
+
+const visitors = [
+  { name: 'Reza Tehrani', lines: ['سلام، سفارش ۱۲۳۴۵ من هنوز نرسیده', 'ممنون می‌شوم پیگیری کنید'] },
+  { name: 'Emma Clark', lines: ['Hi, I was charged twice for my subscription.', 'Can you refund one of them?'] },
+  { name: 'Leila Rahimi', lines: ['رمز عبورم را فراموش کرده‌ام', 'ایمیلم leila@example.com است'] },
+  { name: 'John Park', lines: ['The app crashes when I upload a photo.', 'iPhone 15, latest version.'] },
+];
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, ADMIN_EMAIL: process.env['ADMIN_EMAIL'] ?? people[0]!.email, ADMIN_PASSWORD: process.env['ADMIN_PASSWORD'] ?? DEMO_PASSWORD });
+  const log = createLogger(process.env['LOG_LEVEL'] ?? 'warn');
+  const hub = await createHub(config, { log });
+  for (const p of people) {
+    const exists = await hub.db.selectFrom('users').select('id').where('email', '=', p.email).executeTakeFirst();
+    if (!exists) await createUser(hub.db, p, null);
+  }
+  const port = await hub.listen();
+  const base = `http://localhost:${port}`;
+
+  console.log(`\nPasokh demo center is running at ${base}\n`);
+  console.log('Log in to the console with any of these (password for all: ' + DEMO_PASSWORD + '):');
+  for (const p of people) console.log(`  ${p.role.padEnd(10)} ${p.email.padEnd(26)} ${p.name}`);
+  console.log(`\nSet yourself "available" and a simulated visitor will write within seconds.`);
+  console.log(`The chat widget as a customer sees it: ${base}/widget-demo.html\nCtrl+C stops the demo.\n`);
+
+  const sockets: Socket<ChatServerToClient, ChatClientToServer>[] = [];
+  let n = 0;
+  const visit = async () => {
+    const v = visitors[n % visitors.length]!;
+    n += 1;
+    const socket: Socket<ChatServerToClient, ChatClientToServer> = connect(`${base}/chat`, { auth: { name: v.name }, transports: ['websocket'] });
+    sockets.push(socket);
+    socket.on('message', (m) => {
+      if (m.from === 'agent') console.log(`  [${v.name}] got a reply: ${m.body}`);
+    });
+    for (const [i, line] of v.lines.entries()) {
+      const ack = await socket.timeout(10_000).emitWithAck('message', { clientId: `demo-${n}-${i}`, body: line });
+      if (!ack.ok) console.log(`  [${v.name}] message refused: ${ack.error.message}`);
+    }
+    console.log(`  visitor "${v.name}" started a chat`);
+  };
+  const first = setTimeout(() => void visit().catch((err: unknown) => console.error(err)), 3_000);
+  const timer = setInterval(() => void visit().catch((err: unknown) => console.error(err)), 20_000);
+
+  const stop = async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+    for (const s of sockets) s.close();
+    await hub.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
