@@ -1,0 +1,206 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { AgentServerToClient, ConversationDto, MessageDto, TimelineDto } from '../../../../src/contracts/index.js';
+import { closeConversation, getConversation, getTimeline } from '../api/endpoints.js';
+import { errorText } from '../api/errorText.js';
+import { useI18n } from '../i18n/context.js';
+import type { AgentSocket } from '../socket/agentSocket.js';
+import { customerLabel } from '../util/customer.js';
+import { ChannelBadge } from './ChannelBadge.js';
+import { CustomerHistory } from './CustomerHistory.js';
+import { MessageBubble } from './MessageBubble.js';
+import { applyStatus, mergeMessages } from './messageMerge.js';
+import { ReplyBox } from './ReplyBox.js';
+
+interface Props {
+  socket: AgentSocket;
+  conversationId: string;
+  /** The list's copy, shown while the full conversation loads. */
+  summary: ConversationDto | null;
+  onClosed: (conversationId: string) => void;
+}
+
+// Errors are kept raw and worded at render time, so switching language rewords them
+// without refetching.
+type Loaded = { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'ready' };
+type StatusUpdate = Parameters<AgentServerToClient['message:status']>[0];
+
+/** The open conversation: header, customer history, messages, reply box. Keyed by id in the parent. */
+export function ConversationView({ socket, conversationId, summary, onClosed }: Props) {
+  const { t, dateTime } = useI18n();
+  const [conversation, setConversation] = useState<ConversationDto | null>(summary);
+  const [messages, setMessages] = useState<MessageDto[]>([]);
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [timeline, setTimeline] = useState<TimelineDto | null>(null);
+  const [timelineError, setTimelineError] = useState<unknown>(null);
+  const [closing, setClosing] = useState(false);
+  const [closeError, setCloseError] = useState<unknown>(null);
+  const [closedLive, setClosedLive] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const res = await getConversation(conversationId);
+      setConversation(res.conversation);
+      setMessages((current) => mergeMessages(current, res.messages));
+      setLoaded({ state: 'ready' });
+      return res.conversation;
+    } catch (err) {
+      setLoaded({ state: 'error', error: err });
+      return null;
+    }
+  }, [conversationId]);
+
+  const loadTimeline = useCallback(async (customerId: string) => {
+    try {
+      setTimeline(await getTimeline(customerId));
+      setTimelineError(null);
+    } catch (err) {
+      setTimelineError(err);
+    }
+  }, []);
+
+  // Initial load: the conversation, then the customer's history across channels.
+  useEffect(() => {
+    let cancelled = false;
+    void load().then((conv) => {
+      if (!cancelled && conv) void loadTimeline(conv.customer.id);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [load, loadTimeline]);
+
+  // Live updates, and a refetch after a reconnect to pick up what was missed.
+  useEffect(() => {
+    const onMessage = (m: MessageDto) => {
+      if (m.conversationId === conversationId) setMessages((current) => mergeMessages(current, [m]));
+    };
+    const onStatus = (u: StatusUpdate) => {
+      if (u.conversationId === conversationId) setMessages((current) => applyStatus(current, u));
+    };
+    const onClosedEvent = (p: { conversationId: string }) => {
+      if (p.conversationId === conversationId) setClosedLive(true);
+    };
+    const onReconnect = () => {
+      void load();
+    };
+    socket.on('conversation:message', onMessage);
+    socket.on('message:status', onStatus);
+    socket.on('conversation:closed', onClosedEvent);
+    socket.on('connect', onReconnect);
+    return () => {
+      socket.off('conversation:message', onMessage);
+      socket.off('message:status', onStatus);
+      socket.off('conversation:closed', onClosedEvent);
+      socket.off('connect', onReconnect);
+    };
+  }, [socket, conversationId, load]);
+
+  // Keep the newest message in view when the reader is already near the bottom.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
+  }, [messages, timeline]);
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (el) stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  };
+
+  async function close() {
+    if (closing) return;
+    setClosing(true);
+    setCloseError(null);
+    try {
+      await closeConversation(conversationId);
+      setClosedLive(true);
+      onClosed(conversationId);
+    } catch (err) {
+      setCloseError(err);
+    } finally {
+      setClosing(false);
+    }
+  }
+
+  const isClosed = closedLive || conversation?.status === 'closed';
+  const earlier = (timeline?.conversations ?? [])
+    .filter((c) => c.id !== conversationId)
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+
+  return (
+    <section className="conversation-view" aria-labelledby="conversation-title" data-conversation-id={conversationId}>
+      <header className="conversation-header">
+        <div className="conversation-heading">
+          <h2 id="conversation-title" dir="auto">
+            {conversation ? (customerLabel(conversation.customer) ?? t('customer.unknown')) : t('common.loading')}
+          </h2>
+          {conversation && (
+            <p className="conversation-sub">
+              <ChannelBadge channel={conversation.channel} />
+              {conversation.queue && <span dir="auto">{conversation.queue}</span>}
+              <span>{t('view.started', { date: dateTime(conversation.createdAt) })}</span>
+              <span className={`conv-status conv-${isClosed ? 'closed' : 'open'}`}>
+                {t(isClosed ? 'conv.closed' : 'conv.open')}
+              </span>
+            </p>
+          )}
+          {conversation && conversation.customer.identities.length > 0 && (
+            <p className="identities" dir="ltr">
+              {conversation.customer.identities
+                .filter((i) => i.kind !== 'visitor')
+                .map((i) => i.value)
+                .join(' · ')}
+            </p>
+          )}
+        </div>
+        <button
+          type="button"
+          className="danger"
+          disabled={isClosed || closing || loaded.state !== 'ready'}
+          onClick={() => void close()}
+          data-testid="close-conversation"
+        >
+          {closing ? t('view.closing') : t('view.close')}
+        </button>
+      </header>
+      {closeError !== null && (
+        <p className="inline-error" role="alert">
+          {t('view.closeFailed', { message: errorText(closeError, t) })}
+        </p>
+      )}
+
+      <div className="conversation-scroll" ref={scrollRef} onScroll={onScroll}>
+        {timelineError !== null && (
+          <p className="muted">{t('view.historyFailed', { message: errorText(timelineError, t) })}</p>
+        )}
+        {earlier.length > 0 && <CustomerHistory conversations={earlier} />}
+
+        {loaded.state === 'loading' && <p className="muted">{t('common.loading')}</p>}
+        {loaded.state === 'error' && (
+          <div className="inline-error" role="alert">
+            {t('view.loadFailed', { message: errorText(loaded.error, t) })}{' '}
+            <button type="button" className="link" onClick={() => void load()}>
+              {t('common.retry')}
+            </button>
+          </div>
+        )}
+        {loaded.state === 'ready' && messages.length === 0 && <p className="muted">{t('view.noMessages')}</p>}
+        <ol className="messages" aria-live="polite">
+          {messages.map((m) => (
+            <MessageBubble key={m.id} message={m} />
+          ))}
+        </ol>
+        {isClosed && <p className="closed-banner">{t('view.closed')}</p>}
+      </div>
+
+      <ReplyBox
+        conversationId={conversationId}
+        disabled={isClosed || loaded.state !== 'ready'}
+        onSent={(m) => {
+          stickToBottom.current = true;
+          setMessages((current) => mergeMessages(current, [m]));
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { MessageDto } from '../../../../src/contracts/index.js';
+import { sendReply } from '../api/endpoints.js';
+import { errorText } from '../api/errorText.js';
+import { useI18n } from '../i18n/context.js';
+
+// Drafts survive switching between conversations (not page reloads).
+const drafts = new Map<string, string>();
+
+interface Props {
+  conversationId: string;
+  disabled: boolean;
+  onSent: (message: MessageDto) => void;
+}
+
+export function ReplyBox({ conversationId, disabled, onSent }: Props) {
+  const { t } = useI18n();
+  const [text, setTextState] = useState(() => drafts.get(conversationId) ?? '');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  function setText(value: string) {
+    setTextState(value);
+    if (value) drafts.set(conversationId, value);
+    else drafts.delete(conversationId);
+  }
+
+  async function send() {
+    const body = text.trim();
+    if (!body || sending || disabled) return;
+    setSending(true);
+    setError(null);
+    try {
+      const message = await sendReply(conversationId, body);
+      onSent(message);
+      // Only clear what was sent; keep anything typed while the request ran.
+      setTextState((current) => {
+        const rest = current.trim() === body ? '' : current;
+        if (rest) drafts.set(conversationId, rest);
+        else drafts.delete(conversationId);
+        return rest;
+      });
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    void send();
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  return (
+    <form className="reply-box" onSubmit={onSubmit}>
+      {error !== null && (
+        <p className="inline-error" role="alert" data-testid="reply-error">
+          {t('reply.failed', { message: error })}
+        </p>
+      )}
+      <div className="reply-row">
+        <textarea
+          dir="auto"
+          rows={3}
+          aria-label={t('reply.label')}
+          placeholder={t('reply.placeholder')}
+          value={text}
+          disabled={disabled}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          data-testid="reply-input"
+        />
+        <button
+          type="submit"
+          className="primary"
+          disabled={disabled || sending || text.trim() === ''}
+          data-testid="reply-send"
+        >
+          {sending ? t('reply.sending') : t('reply.send')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,286 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AgentSelfDto, ConversationDto, MessageDto, OfferDto, PresenceStatus } from '../../../../src/contracts/index.js';
+import { currentUser, listConversations, type SessionUser } from '../api/endpoints.js';
+import { errorText } from '../api/errorText.js';
+import { ApiError } from '../api/http.js';
+import { ConversationList } from '../conversations/ConversationList.js';
+import { ConversationView } from '../conversations/ConversationView.js';
+import { useI18n } from '../i18n/context.js';
+import { OfferPopup } from '../offers/OfferPopup.js';
+import { ACK_TIMEOUT_MS, connectAgentSocket, type AgentSocket } from '../socket/agentSocket.js';
+import { TopBar, type ConnectionState } from './TopBar.js';
+import { useNotices } from './useNotices.js';
+
+interface Props {
+  user: SessionUser;
+  onSignOut: () => void;
+  onSessionLost: () => void;
+}
+
+function newestFirst(a: ConversationDto, b: ConversationDto): number {
+  return a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0;
+}
+
+function upsertConversation(list: ConversationDto[], c: ConversationDto): ConversationDto[] {
+  if (c.status !== 'open') return list.filter((x) => x.id !== c.id);
+  return [...list.filter((x) => x.id !== c.id), c].sort(newestFirst);
+}
+
+/** The signed-in console: owns the /agent socket, offers, and the conversation list. */
+export function Workspace({ user, onSignOut, onSessionLost }: Props) {
+  const { t } = useI18n();
+  const { notices, notify, dismiss } = useNotices();
+  const [socket, setSocket] = useState<AgentSocket | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [self, setSelf] = useState<AgentSelfDto | null>(null);
+  const [presencePending, setPresencePending] = useState<PresenceStatus | null>(null);
+  const [offers, setOffers] = useState<OfferDto[]>([]);
+  const [offerBusy, setOfferBusy] = useState(false);
+  const [conversations, setConversations] = useState<ConversationDto[]>([]);
+  const [listLoading, setListLoading] = useState(true);
+  const [listError, setListError] = useState<unknown>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
+
+  // Socket handlers are registered once; they read these through refs.
+  const selectedRef = useRef<string | null>(null);
+  const sessionLostRef = useRef(onSessionLost);
+  useEffect(() => {
+    selectedRef.current = selectedId;
+  }, [selectedId]);
+  useEffect(() => {
+    sessionLostRef.current = onSessionLost;
+  }, [onSessionLost]);
+
+  const refreshList = useCallback(async () => {
+    try {
+      const list = await listConversations();
+      setConversations([...list].sort(newestFirst));
+      setListError(null);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        sessionLostRef.current();
+        return;
+      }
+      setListError(err);
+    } finally {
+      setListLoading(false);
+    }
+  }, []);
+
+  // The socket lives as long as the workspace.
+  useEffect(() => {
+    const s = connectAgentSocket();
+    setSocket(s);
+
+    // A refused handshake usually means the session cookie is gone: check, and
+    // fall back to the login page if so. Otherwise socket.io keeps retrying.
+    const checkSession = () => {
+      currentUser().catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) sessionLostRef.current();
+      });
+    };
+
+    s.on('connect', () => {
+      setConnection('connected');
+      void refreshList();
+    });
+    s.on('disconnect', (reason) => {
+      setConnection('disconnected');
+      if (reason === 'io server disconnect') {
+        // The hub closed us on purpose; socket.io will not retry by itself.
+        currentUser().then(
+          () => s.connect(),
+          (err: unknown) => {
+            if (err instanceof ApiError && err.status === 401) sessionLostRef.current();
+            else s.connect();
+          },
+        );
+      }
+    });
+    s.on('connect_error', () => {
+      setConnection('disconnected');
+      checkSession();
+    });
+    s.on('presence', (me) => setSelf(me));
+    s.on('offer', (offer) => {
+      setOffers((list) => (list.some((o) => o.offerId === offer.offerId) ? list : [...list, offer]));
+    });
+    s.on('offer:revoked', ({ offerId }) => {
+      setOffers((list) => list.filter((o) => o.offerId !== offerId));
+    });
+    s.on('conversation:assigned', (c) => {
+      setConversations((list) => upsertConversation(list, c));
+    });
+    s.on('conversation:closed', ({ conversationId }) => {
+      setConversations((list) => list.filter((c) => c.id !== conversationId));
+      setUnread((m) => {
+        if (!m.has(conversationId)) return m;
+        const next = new Map(m);
+        next.delete(conversationId);
+        return next;
+      });
+    });
+    s.on('conversation:message', (m: MessageDto) => {
+      setConversations((list) => {
+        const found = list.find((c) => c.id === m.conversationId);
+        if (!found || found.updatedAt >= m.at) return list;
+        return list.map((c) => (c.id === m.conversationId ? { ...c, updatedAt: m.at } : c)).sort(newestFirst);
+      });
+      if (m.from === 'customer' && m.conversationId !== selectedRef.current) {
+        setUnread((prev) => new Map(prev).set(m.conversationId, (prev.get(m.conversationId) ?? 0) + 1));
+      }
+    });
+
+    return () => {
+      s.removeAllListeners();
+      s.disconnect();
+    };
+  }, [refreshList]);
+
+  useEffect(() => {
+    void refreshList();
+  }, [refreshList]);
+
+  const select = useCallback((id: string) => {
+    setSelectedId(id);
+    setUnread((m) => {
+      if (!m.has(id)) return m;
+      const next = new Map(m);
+      next.delete(id);
+      return next;
+    });
+  }, []);
+
+  const changePresence = useCallback(
+    async (status: PresenceStatus) => {
+      if (!socket) return;
+      setPresencePending(status);
+      try {
+        const res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('presence:set', { status });
+        if (res.ok) setSelf(res.self);
+        else notify(t('presence.failed', { message: res.error.message }));
+      } catch (err) {
+        notify(t('presence.failed', { message: errorText(err, t) }));
+      } finally {
+        setPresencePending(null);
+      }
+    },
+    [socket, notify, t],
+  );
+
+  const dropOffer = useCallback((offerId: string) => {
+    setOffers((list) => list.filter((o) => o.offerId !== offerId));
+  }, []);
+
+  const acceptOffer = useCallback(
+    async (offer: OfferDto) => {
+      if (!socket) return;
+      setOfferBusy(true);
+      try {
+        const res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('offer:accept', { offerId: offer.offerId });
+        if (res.ok) {
+          setConversations((list) => upsertConversation(list, res.conversation));
+          select(res.conversation.id);
+        } else {
+          notify(t('offer.failed', { message: res.error.message }));
+        }
+      } catch (err) {
+        notify(t('offer.failed', { message: errorText(err, t) }));
+      } finally {
+        dropOffer(offer.offerId);
+        setOfferBusy(false);
+      }
+    },
+    [socket, notify, t, select, dropOffer],
+  );
+
+  const rejectOffer = useCallback(
+    async (offer: OfferDto) => {
+      // The pop-up goes at once; the hub re-routes the task whatever the ack says.
+      dropOffer(offer.offerId);
+      if (!socket) return;
+      try {
+        await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('offer:reject', { offerId: offer.offerId });
+      } catch {
+        // Unanswered: the offer expires on the hub anyway.
+      }
+    },
+    [socket, dropOffer],
+  );
+
+  const offerExpired = useCallback(
+    (offer: OfferDto) => {
+      // While an accept is in flight its answer decides; otherwise the pop-up closes.
+      if (!offerBusy) dropOffer(offer.offerId);
+    },
+    [offerBusy, dropOffer],
+  );
+
+  const conversationClosed = useCallback((id: string) => {
+    setConversations((list) => list.filter((c) => c.id !== id));
+  }, []);
+
+  const headOffer = offers[0];
+  const selectedSummary = conversations.find((c) => c.id === selectedId) ?? null;
+
+  return (
+    <div className="workspace">
+      <TopBar
+        user={user}
+        self={self}
+        connection={connection}
+        presencePending={presencePending}
+        onPresence={(s) => void changePresence(s)}
+        onSignOut={onSignOut}
+      />
+      {notices.length > 0 && (
+        <div className="notices" role="alert">
+          {notices.map((n) => (
+            <p key={n.id} className="notice" data-testid="notice">
+              <span>{n.text}</span>
+              <button type="button" className="link" onClick={() => dismiss(n.id)}>
+                {t('common.dismiss')}
+              </button>
+            </p>
+          ))}
+        </div>
+      )}
+      <div className="workspace-body">
+        <ConversationList
+          conversations={conversations}
+          selectedId={selectedId}
+          unread={unread}
+          loading={listLoading}
+          error={listError === null ? null : errorText(listError, t)}
+          onSelect={select}
+          onRetry={() => void refreshList()}
+        />
+        <main className="workspace-main">
+          {selectedId !== null && socket !== null ? (
+            <ConversationView
+              key={selectedId}
+              socket={socket}
+              conversationId={selectedId}
+              summary={selectedSummary}
+              onClosed={conversationClosed}
+            />
+          ) : (
+            <p className="placeholder">{t('view.none')}</p>
+          )}
+        </main>
+      </div>
+      {headOffer && (
+        <OfferPopup
+          key={headOffer.offerId}
+          offer={headOffer}
+          waiting={offers.length - 1}
+          busy={offerBusy}
+          onAccept={(o) => void acceptOffer(o)}
+          onReject={(o) => void rejectOffer(o)}
+          onExpired={offerExpired}
+        />
+      )}
+    </div>
+  );
+}

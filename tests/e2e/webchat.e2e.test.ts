@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, createAgent, isolate, startHub, testConfig, type RunningHub } from '../helpers/hub.js';
+
+// The whole slice in a real browser: a customer writes in the widget on a web
+// page, an agent accepts the offer in the console and replies, the customer sees it.
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-results', 'screenshots');
+
+const iso = isolate('e2e');
+let running: RunningHub;
+let browser: Browser;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  running = await startHub(testConfig(iso));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') {
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: path.join(SHOTS, `${ctx.task.name.replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => undefined);
+    }
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.stop();
+  await iso.cleanup();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  pages.push(page);
+  return page;
+}
+
+describe('web chat in the browser', () => {
+  it('visitor widget → agent accepts in the console → agent replies → visitor sees the reply', async () => {
+    const admin = await adminClient(running.url);
+    const agent = await createAgent(running.url, admin, { name: 'Sara Console' });
+
+    // The agent logs in and becomes available.
+    const console_ = await newPage();
+    await console_.goto(running.url + '/');
+    await console_.getByTestId('login-email').fill(agent.email);
+    await console_.getByTestId('login-password').fill(agent.password);
+    await console_.getByTestId('login-submit').click();
+    await console_.getByTestId('presence-select').selectOption('available');
+    await expect.poll(() => console_.getByTestId('presence-select').inputValue()).toBe('available');
+
+    // A customer on a web page opens the widget, fills the pre-chat form and writes.
+    const site = await newPage();
+    await site.goto(running.url + '/widget-demo.html');
+    await site.getByTestId('widget-launcher').click();
+    await site.getByTestId('widget-name').fill('Parisa');
+    await site.getByTestId('widget-email').fill('parisa@example.com');
+    await site.getByTestId('widget-start').click();
+    await site.getByTestId('widget-input').fill('سلام! Is my order on its way?');
+    await site.getByTestId('widget-send').click();
+
+    // The offer pops up in the console with a countdown; the agent accepts.
+    const popup = console_.getByTestId('offer-popup');
+    await popup.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await popup.textContent()).toContain('Parisa');
+    expect(Number(await console_.getByTestId('offer-countdown').getAttribute('data-seconds'))).toBeGreaterThan(0);
+    await console_.getByTestId('offer-accept').click();
+    await popup.waitFor({ state: 'hidden' });
+
+    // The conversation opens with the customer's message; the agent replies.
+    await console_.getByTestId('message').filter({ hasText: 'Is my order on its way?' }).waitFor();
+    expect(await console_.getByTestId('conversation-item').count()).toBe(1);
+    await console_.getByTestId('reply-input').fill('Yes, it ships today. Thank you, Parisa!');
+    await console_.getByTestId('reply-send').click();
+
+    // The customer sees the agent's reply in the widget.
+    const reply = site.locator('[data-testid="widget-message"][data-from="agent"]');
+    await reply.filter({ hasText: 'it ships today' }).waitFor({ timeout: 15_000 });
+    expect(await reply.count()).toBe(1);
+    // And their own message is shown once, not duplicated by the echo.
+    expect(await site.locator('[data-testid="widget-message"][data-from="customer"]').count()).toBe(1);
+
+    // After a reload the widget resumes the same conversation without duplicates.
+    await site.reload();
+    await site.getByTestId('widget-launcher').click();
+    await site.locator('[data-testid="widget-message"][data-from="agent"]').filter({ hasText: 'it ships today' }).waitFor();
+    expect(await site.getByTestId('widget-message').count()).toBe(2);
+  });
+});
