@@ -15,11 +15,11 @@ export function normalizeDigits(input: string): string {
 
 /** For search and matching: Arabic ي/ك to Persian ی/ک, digits to ASCII, zero-width non-joiner to space, case folded. */
 export function normalizeForMatch(input: string): string {
-  return normalizeDigits(input)
+  // NFKC first: it folds presentation forms (PDFs, legacy systems) back to ي/ك, which are then mapped.
+  return normalizeDigits(input.normalize('NFKC'))
     .replace(/\u064a/g, '\u06cc')
     .replace(/\u0643/g, '\u06a9')
     .replace(/\u200c/g, ' ')
-    .normalize('NFKC')
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();

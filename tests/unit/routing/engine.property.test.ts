@@ -478,7 +478,7 @@ describe('routing engine properties (harness plays runtime and database)', () =>
     );
   });
 
-  it('never proposes a lease the database would refuse, even when presence updates carry only the database’s `used`', () => {
+  it('agent refreshes that arrive while leases are being created keep the capacity right: no lease the database would refuse', () => {
     // The runtime can only report what agent_state holds; leases it is still creating are not there yet.
     fc.assert(
       fc.property(opsArb, (ops) => {

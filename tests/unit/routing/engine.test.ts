@@ -370,15 +370,25 @@ describe('routing engine: offer lifecycle', () => {
     expect(pairs(e.decide(T0 + 6_000))).toEqual([['t2', 'ana']]);
   });
 
-  it('a presence update that arrives while a lease is being created does not give away the capacity it holds', () => {
-    const e = engineWith([agent('ana', { capacity: 34, idleSince: T0 - 900_000 }), agent('bob', { capacity: 34, idleSince: T0 - 10_000 })], [task('t1')]);
-    expect(pairs(e.decide(T0))).toEqual([['t1', 'ana']]);
-    // Ana opens a second console. The runtime reports agent_state as it is: the lease for t1 is not written yet.
-    e.apply({ type: 'agent.upserted', agent: agent('ana', { capacity: 34, used: 0, idleSince: T0 - 900_000 }) }, T0 + 5);
-    expect(e.apply({ type: 'offer.created', offerId: 'o-1', taskId: 't1', agentId: 'ana' }, T0 + 10)).toBe(true);
-    // Ana is full with t1: the next customer must go to Bob, not to Ana (whose lease the database would refuse).
-    e.apply({ type: 'task.added', task: task('t2', { enqueuedAt: T0 + 20 }) }, T0 + 20);
-    expect(pairs(e.decide(T0 + 20))).toEqual([['t2', 'bob']]);
+  it('refreshing an agent after a lost lease does not forget the other offers reserved for them in the same round', () => {
+    const e = engineWith(
+      [agent('ana', { capacity: 68, idleSince: T0 - 900_000 }), agent('bob', { capacity: 100, idleSince: T0 - 10_000 })],
+      [task('t0', { enqueuedAt: T0 }), task('t1', { enqueuedAt: T0 + 1 })],
+    );
+    expect(pairs(e.decide(T0))).toEqual([
+      ['t0', 'ana'],
+      ['t1', 'ana'],
+    ]);
+    // The runtime carries the decisions out one by one. Another hub instance took t0 first, so the
+    // lease is lost; the runtime re-reads Ana from agent_state, where t1's lease is not written yet.
+    expect(e.apply({ type: 'offer.failed', taskId: 't0', agentId: 'ana' }, T0 + 1)).toBe(true);
+    e.apply({ type: 'task.removed', taskId: 't0' }, T0 + 1);
+    e.apply({ type: 'agent.upserted', agent: agent('ana', { capacity: 68, used: 0, idleSince: T0 - 900_000 }) }, T0 + 1);
+    // Then the next decision: the lease for t1 is taken.
+    expect(e.apply({ type: 'offer.created', offerId: 'o-1', taskId: 't1', agentId: 'ana' }, T0 + 2)).toBe(true);
+    // Ana holds 34 of 68, so a 68-unit call must go to Bob (the database would refuse it for Ana).
+    e.apply({ type: 'task.added', task: task('call', { channel: 'voice', cost: 68, enqueuedAt: T0 + 3 }) }, T0 + 3);
+    expect(pairs(e.decide(T0 + 3))).toEqual([['call', 'bob']]);
   });
 
   it('offer.created naming another agent than the reservation is refused and leaves the reservation alone', () => {
