@@ -22,6 +22,7 @@ export class RoutingEngine {
   private readonly agents = new Map<string, EngineAgent>();
   private readonly tasks = new Map<string, TaskState>();
   private readonly offers = new Map<string, string>(); // offerId → taskId
+  private readonly settled = new Set<string>();
   private readonly policy: SelectionPolicy;
   private readonly cooldownMs: number;
   private readonly maxMissed: number;
@@ -44,8 +45,12 @@ export class RoutingEngine {
         const t = this.tasks.get(event.taskId);
         if (!t) return false;
         // A task that is still on offer gives its reservation back.
-        if (t.phase !== 'waiting' && t.agentId) this.release(t.agentId, t.task.cost, now);
-        if (t.offerId) this.offers.delete(t.offerId);
+        // The customer left while it rang: the agent gets the room back but keeps their place in line.
+        if (t.phase !== 'waiting' && t.agentId) this.release(t.agentId, t.task.cost, now, false);
+        if (t.offerId) {
+          this.offers.delete(t.offerId);
+          this.settle(t.offerId);
+        }
         this.tasks.delete(event.taskId);
         return true;
       }
@@ -54,6 +59,8 @@ export class RoutingEngine {
         const becameAvailable = prev && prev.status !== 'available' && event.agent.status === 'available';
         this.agents.set(event.agent.id, {
           ...event.agent,
+          // The caller's `used` cannot know of leases still being taken for this agent: keep those.
+          used: event.agent.used + this.reservedFor(event.agent.id),
           skills: { ...event.agent.skills },
           idleSince: becameAvailable ? Math.max(event.agent.idleSince, now) : event.agent.idleSince,
         });
@@ -75,7 +82,7 @@ export class RoutingEngine {
         // On a waiting task this adopts an offer made earlier (restart, another runtime):
         // the agent's `used`, as supplied by agent.upserted, already counts it.
         if (t.phase === 'reserved' && t.agentId !== event.agentId) return false;
-        if (t.phase === 'offered') return false;
+        if (t.phase === 'offered' || this.settled.has(event.offerId)) return false;
         t.phase = 'offered';
         t.agentId = event.agentId;
         t.offerId = event.offerId;
@@ -86,7 +93,10 @@ export class RoutingEngine {
         const t = this.takeOffer(event.offerId);
         if (!t) return false;
         const agent = t.agentId ? this.agents.get(t.agentId) : undefined;
-        if (agent) agent.missedOffers = 0;
+        if (agent) {
+          agent.missedOffers = 0;
+          agent.idleSince = now; // took work: behind agents who have waited longer
+        }
         // The task leaves the queue; the agent keeps the capacity until work.released.
         this.tasks.delete(t.task.id);
         return true;
@@ -101,10 +111,9 @@ export class RoutingEngine {
         // Back to its original place: enqueuedAt is unchanged, so FIFO order holds.
         t.phase = 'waiting';
         t.agentId = null;
-        if (event.type === 'offer.expired') {
-          const agent = this.agents.get(agentId);
-          if (agent) agent.missedOffers += 1;
-        }
+        // Only silence counts towards "away": a rejection is an answer, and ends the run of misses.
+        const agent = this.agents.get(agentId);
+        if (agent) agent.missedOffers = event.type === 'offer.expired' ? agent.missedOffers + 1 : 0;
         return true;
       }
       case 'work.released': {
@@ -188,14 +197,30 @@ export class RoutingEngine {
     return meetsSkills(a, t.task.requiredSkills);
   }
 
+  private reservedFor(agentId: string): number {
+    let sum = 0;
+    for (const t of this.tasks.values()) if (t.phase === 'reserved' && t.agentId === agentId) sum += t.task.cost;
+    return sum;
+  }
+
   private takeOffer(offerId: string): TaskState | undefined {
     const taskId = this.offers.get(offerId);
     if (!taskId) return undefined;
     this.offers.delete(offerId);
+    this.settle(offerId);
     const t = this.tasks.get(taskId);
     if (!t || t.offerId !== offerId) return undefined;
     t.offerId = null;
     return t;
+  }
+
+  /** Remembers recent settled offers so a late duplicate offer.created cannot revive one. */
+  private settle(offerId: string): void {
+    this.settled.add(offerId);
+    if (this.settled.size > 10_000) {
+      const oldest = this.settled.values().next().value;
+      if (oldest !== undefined) this.settled.delete(oldest);
+    }
   }
 
   private release(agentId: string, cost: number, now: number, resetIdle = true): void {

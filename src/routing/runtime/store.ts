@@ -209,7 +209,11 @@ export async function endOffer(
     if (!offer) return refusal(await tx.selectFrom('offers').select(['agent_id', 'status', 'expires_at']).where('id', '=', offerId).executeTakeFirst(), agentId ?? '');
     await tx
       .updateTable('agent_state')
-      .set((eb) => ({ used: eb('used', '-', offer.cost), missed_offers: status === 'expired' ? eb('missed_offers', '+', 1) : eb.ref('missed_offers') }))
+      // Silence counts towards "away"; a rejection is an answer and ends the run of misses.
+      .set((eb) => ({
+        used: eb('used', '-', offer.cost),
+        missed_offers: status === 'expired' ? eb('missed_offers', '+', 1) : status === 'rejected' ? 0 : eb.ref('missed_offers'),
+      }))
       .where('user_id', '=', offer.agent_id)
       .execute();
     const task = await tx

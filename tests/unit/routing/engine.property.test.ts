@@ -307,7 +307,8 @@ class Harness {
       a.missed = 0;
       t.state = 'gone';
     } else {
-      if (answer === 'offer.expired') a.missed += 1;
+      // Silence counts towards "away"; a rejection is an answer and ends the run of misses.
+      a.missed = answer === 'offer.expired' ? a.missed + 1 : 0;
       t.declined.set(a.id, this.now);
       t.state = 'waiting';
       t.agentId = null;
@@ -462,6 +463,7 @@ describe('routing engine properties (harness plays runtime and database)', () =>
                 e.apply({ type: 'work.released', agentId: d.agentId, cost: d.cost }, now + 2);
               }
               if (answer === 'offer.expired') missed.set(d.agentId, missed.get(d.agentId)! + 1);
+              if (answer === 'offer.rejected') missed.set(d.agentId, 0);
             });
             now += r.dt + 3;
             const back = ids[r.comeBack];

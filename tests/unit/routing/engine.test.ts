@@ -323,6 +323,21 @@ describe('routing engine: offer lifecycle', () => {
     expect(aways(e.decide(now))).toEqual([]);
   });
 
+  it('a rejection ends a run of misses: expire, expire, reject, expire leaves the agent available', () => {
+    const e = engineWith([agent('ana')]);
+    let now = T0;
+    for (const [i, answer] of (['offer.expired', 'offer.expired', 'offer.rejected', 'offer.expired'] as const).entries()) {
+      e.apply({ type: 'task.added', task: task(`r${i}`, { enqueuedAt: now }) }, now);
+      const id = createAll(e, e.decide(now), now).get(`r${i}`)!;
+      now += 1_000;
+      e.apply({ type: answer, offerId: id }, now);
+      e.apply({ type: 'task.removed', taskId: `r${i}` }, now); // the customer left; only the answer matters here
+      now += 1_000;
+    }
+    expect(aways(e.decide(now))).toEqual([]);
+    expect(e.agent('ana')?.missedOffers).toBe(1);
+  });
+
   it('honours maxMissedOffers from the options', () => {
     const e = new RoutingEngine({ maxMissedOffers: 1 });
     e.apply({ type: 'agent.upserted', agent: agent('ana') }, T0);
