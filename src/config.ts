@@ -31,6 +31,7 @@ const schema = z
     BODY_LIMIT_KB: int(256, 1, 10_240),
     LOGIN_RATE_LIMIT: int(10, 1, 1000),
     SHUTDOWN_TIMEOUT_SECONDS: int(20, 1, 300),
+    ATTACHMENTS_DIR: z.preprocess(emptyToUndefined, z.string().default('./data/attachments')),
     COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   })
   .superRefine((c, ctx) => {
@@ -59,6 +60,7 @@ export interface Config {
   loginRateLimit: number;
   shutdownTimeoutMs: number;
   cookieSecure: 'auto' | boolean;
+  attachmentsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -94,5 +96,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    attachmentsDir: e.ATTACHMENTS_DIR,
   };
 }

@@ -11,7 +11,9 @@ import { usersRoutes } from './api/users-routes.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { resolveSecretKey } from './auth/secret.js';
 import { SessionStore } from './auth/sessions.js';
-import type { ChannelAdapter } from './channels/types.js';
+import { emailChannel } from './channels/email/index.js';
+import { smsChannel } from './channels/sms/index.js';
+import type { ChannelAdapter, ChannelFactory, ChannelModule, ChannelOptions } from './channels/types.js';
 import { attachWebchat } from './channels/webchat/inbound.js';
 import { WebchatAdapter, type ChatNamespace } from './channels/webchat/outbound.js';
 import type { Config } from './config.js';
@@ -55,6 +57,10 @@ export interface HubOptions {
   log?: Logger;
   /** Extra or replacement channel adapters (tests, later channels). */
   adapters?: ChannelAdapter[];
+  /** Per-channel seams (a recording Twilio HTTP client in tests, the attachments folder). */
+  channelOptions?: ChannelOptions;
+  /** Channel modules to load; all of them by default. */
+  channels?: ChannelFactory[];
   routingTickMs?: number;
   outbox?: { backoffMs?: number; sweepAfterMs?: number; sweepEveryMs?: number };
 }
@@ -155,7 +161,24 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   attachAgentNamespace(agentNs, { routing, presence, log: log.child({ component: 'agent-socket' }), inFlight });
   const stopSupervisorPush = attachSupervisorNamespace(supervisorNs, { db, presence, log });
 
+  const channelModules: ChannelModule[] = [];
+  for (const factory of options.channels ?? [smsChannel, emailChannel]) {
+    channelModules.push(
+      await factory({
+        config,
+        db,
+        redis,
+        log: log.child({ component: 'channel' }),
+        ingest,
+        events,
+        inFlight,
+        secretKey: secret,
+        options: { attachmentsDir: config.attachmentsDir, ...options.channelOptions },
+      }),
+    );
+  }
   const adapters = new Map<Channel, ChannelAdapter>([['webchat', new WebchatAdapter(chatNs)]]);
+  for (const m of channelModules) if (m.adapter) adapters.set(m.channel, m.adapter);
   for (const a of options.adapters ?? []) adapters.set(a.channel, a);
   const outbox = new Outbox({ db, connection: newRedis, prefix: `${config.redisPrefix}:bull`, log: log.child({ component: 'outbox' }), events, adapters, ...options.outbox });
 
@@ -193,6 +216,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
       usersRoutes({ db }),
       conversationsRoutes({ db, routing, outbox, events }),
+      ...channelModules.flatMap((m) => m.routers ?? []),
     ],
   });
   server.on('request', app);
@@ -200,6 +224,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   presence.start();
   await routing.start();
   outbox.startWorker();
+  for (const m of channelModules) await m.start?.();
 
   const hub: Hub = {
     config,
@@ -226,6 +251,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       const drained = await inFlight.drain(config.shutdownTimeoutMs);
       if (!drained) log.warn({ pending: inFlight.size }, 'shutdown: work still under way after the timeout');
       stopSupervisorPush();
+      for (const m of channelModules) await m.stop?.();
       await routing.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,5 +1,13 @@
+import type { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
 import type { Channel } from '../contracts/index.js';
+import type { Db } from '../db/index.js';
 import type { IdentityKind } from '../db/schema.js';
+import type { HubEvents } from '../events.js';
+import type { Ingest } from '../ingest/ingest.js';
+import type { InFlight } from '../lifecycle.js';
+import type { Logger } from '../logger.js';
 
 /** What every channel adapter hands to ingest: one contact from the outside, normalised. */
 export interface InboundEvent {
@@ -14,7 +22,16 @@ export interface InboundEvent {
   body: string;
   /** Queue by name; the channel's default queue when absent or unknown. */
   queueName?: string;
+  /** Stored on the message (attachments, segment count, headers). */
   metadata?: Record<string, unknown>;
+  /** Merged into the conversation's channel_meta (e.g. the business number the customer wrote to). */
+  conversationMeta?: Record<string, unknown>;
+  /**
+   * The conversation the adapter's own threading found (email In-Reply-To).
+   * Used when it is open and belongs to the resolved customer; otherwise the
+   * customer's open conversation on the channel is used, or a new one opened.
+   */
+  threadConversationId?: string | null;
 }
 
 /** A reply on its way out, as the outbox worker hands it to an adapter. */
@@ -47,3 +64,40 @@ export class PermanentSendError extends Error {
     this.name = 'PermanentSendError';
   }
 }
+
+/** What the hub gives each channel module when it starts. */
+export interface ChannelContext {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  log: Logger;
+  ingest: Ingest;
+  events: HubEvents;
+  /** Track webhook or fetch work so graceful shutdown waits for it. */
+  inFlight: InFlight;
+  /** Secret for encrypting stored credentials (SECRET_KEY or the generated one). */
+  secretKey: string;
+  /** Test seams and deployment hooks, per channel (e.g. a Twilio HTTP client that records calls). */
+  options: ChannelOptions;
+}
+
+export interface ChannelOptions {
+  /** Replaces the twilio client's HTTP layer (tests: a local recording fake). */
+  twilioHttpClient?: unknown;
+  /** Folder for email attachments and raw messages. */
+  attachmentsDir?: string;
+  [key: string]: unknown;
+}
+
+/** One channel, as the hub sees it: an adapter for the outbox, routes, and a life cycle. */
+export interface ChannelModule {
+  channel: Channel;
+  adapter?: ChannelAdapter;
+  /** Mounted after the body parsers; webhook routes check their own signatures, API routes their roles. */
+  routers?: Router[];
+  start?(): Promise<void>;
+  /** Stop fetching and finish work under way. */
+  stop?(): Promise<void>;
+}
+
+export type ChannelFactory = (ctx: ChannelContext) => ChannelModule | Promise<ChannelModule>;

@@ -26,7 +26,10 @@ class SqlFileProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new SqlFileProvider(dir), migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  const migrator = new Migrator({ db, provider: new SqlFileProvider(dir), migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock',
+    // Channels add numbered migrations independently; apply any not yet applied, in name order.
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

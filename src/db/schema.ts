@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { EmailTables } from '../channels/email/schema.js';
+import type { SmsTables } from '../channels/sms/schema.js';
 import type { Channel, DeliveryStatus, MessageFrom, PresenceStatus, Role } from '../contracts/index.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -90,6 +92,8 @@ export interface ConversationsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Date | null;
+  /** Channel details for the whole conversation (e.g. our SMS number, email thread ids). */
+  channel_meta: Json<Record<string, unknown>>;
 }
 
 export interface MessagesTable {
@@ -105,6 +109,8 @@ export interface MessagesTable {
   status: Generated<DeliveryStatus>;
   status_reason: string | null;
   created_at: Timestamp;
+  /** Channel details for one message (attachments, SMS segments, email headers). */
+  metadata: Json<Record<string, unknown>>;
 }
 
 export type TaskStatus = 'waiting' | 'offered' | 'assigned' | 'completed' | 'cancelled';
@@ -159,7 +165,8 @@ export interface AuditLogTable {
   at: Timestamp;
 }
 
-export interface Database {
+/** Each channel declares its own tables beside its code; the database type is their union with the core. */
+export interface Database extends SmsTables, EmailTables {
   settings: SettingsTable;
   users: UsersTable;
   agent_skills: AgentSkillsTable;

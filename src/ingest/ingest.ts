@@ -77,7 +77,15 @@ export class Ingest {
         .execute();
     }
     const queue = await queueFor(tx, event.channel, event.queueName);
-    const conversationId = await openConversation(tx, customerId, event.channel, queue.id);
+    const conversationId =
+      (await threadedConversation(tx, event.threadConversationId, customerId, event.channel)) ?? (await openConversation(tx, customerId, event.channel, queue.id));
+    if (event.conversationMeta) {
+      await tx
+        .updateTable('conversations')
+        .set({ channel_meta: sql<string>`channel_meta || ${JSON.stringify(event.conversationMeta)}::jsonb` })
+        .where('id', '=', conversationId)
+        .execute();
+    }
 
     const { last_seq: seq } = await tx
       .updateTable('conversations')
@@ -99,6 +107,7 @@ export class Ingest {
         external_id: event.externalId,
         status: 'received',
         status_reason: null,
+        metadata: JSON.stringify(event.metadata ?? {}),
       })
       .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
       .returningAll()
@@ -167,6 +176,20 @@ async function queueFor(tx: Tx, channel: Channel, name: string | undefined) {
   const base = tx.selectFrom('queues').select(['id', 'priority', 'required_skills']);
   const named = name ? await base.where('name', '=', name).where('channel', '=', channel).executeTakeFirst() : undefined;
   return named ?? (await base.where('channel', '=', channel).where('is_default', '=', true).executeTakeFirstOrThrow());
+}
+
+/** The adapter's threading hint, when it is an open conversation of this customer on this channel. */
+async function threadedConversation(tx: Tx, id: string | null | undefined, customerId: string, channel: Channel): Promise<string | null> {
+  if (!id) return null;
+  const row = await tx
+    .selectFrom('conversations')
+    .select('id')
+    .where('id', '=', id)
+    .where('customer_id', '=', customerId)
+    .where('channel', '=', channel)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return row?.id ?? null;
 }
 
 async function openConversation(tx: Tx, customerId: string, channel: Channel, queueId: string): Promise<string> {
