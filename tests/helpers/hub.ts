@@ -9,6 +9,7 @@ import type {
   ChatClientToServer,
   ChatServerToClient,
   ChatAuth,
+  ChatMessageDto,
 } from '../../src/contracts/index.js';
 import { createHub, type Hub, type HubOptions } from '../../src/hub.js';
 import { createLogger } from '../../src/logger.js';
@@ -153,13 +154,19 @@ export async function agentSocket(url: string, client: Client): Promise<AgentSoc
   return socket;
 }
 
-export async function chatSocket(url: string, auth: ChatAuth = {}): Promise<{ socket: ChatSocket; session: { visitorToken: string; conversationId: string | null } }> {
+/** A visitor socket; `received` collects every server message from the first packet on (replays follow the session at once). */
+export async function chatSocket(
+  url: string,
+  auth: ChatAuth = {},
+): Promise<{ socket: ChatSocket; session: { visitorToken: string; conversationId: string | null }; received: ChatMessageDto[] }> {
   const socket: ChatSocket = connect(`${url}/chat`, { transports: ['websocket'], auth: { ...auth }, forceNew: true, reconnection: false });
+  const received: ChatMessageDto[] = [];
+  socket.on('message', (m) => received.push(m));
   const session = await new Promise<{ visitorToken: string; conversationId: string | null }>((resolve, reject) => {
     socket.once('session', resolve);
     socket.once('connect_error', reject);
   });
-  return { socket, session };
+  return { socket, session, received };
 }
 
 type LooseEmitter = { once(event: string, fn: (arg: unknown) => void): unknown; off(event: string, fn: (arg: unknown) => void): unknown };

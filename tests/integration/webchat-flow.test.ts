@@ -100,9 +100,8 @@ describe('web chat, end to end over real Postgres and Redis', () => {
     await socket.emitWithAck('message', { clientId: 'r-2', body: 'second' });
     socket.close();
 
-    const replayed: ChatMessageDto[] = [];
     const again = await chatSocket(running.url, { visitorToken: session.visitorToken, lastSeq: 1 });
-    again.socket.on('message', (m) => replayed.push(m));
+    const replayed = again.received;
     expect(again.session.visitorToken).toBe(session.visitorToken);
     expect(again.session.conversationId).not.toBeNull();
     await eventually(async () => replayed.length >= 1);
@@ -118,8 +117,7 @@ describe('web chat, end to end over real Postgres and Redis', () => {
     const alice = await chatSocket(running.url, { name: 'Alice' });
     await alice.socket.emitWithAck('message', { clientId: 'x', body: 'secret of alice' });
     const mallory = await chatSocket(running.url, { name: 'Mallory' });
-    const seen: ChatMessageDto[] = [];
-    mallory.socket.on('message', (m) => seen.push(m));
+    const seen = mallory.received;
     // Same clientId from another visitor is a different message in a different conversation.
     const ack = await mallory.socket.emitWithAck('message', { clientId: 'x', body: 'hello' });
     expect(ack.ok).toBe(true);
