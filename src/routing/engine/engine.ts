@@ -121,6 +121,9 @@ export class RoutingEngine {
         this.release(event.agentId, event.cost, now);
         return true;
       }
+      case 'queue.upserted':
+      case 'queue.removed':
+        return false; // queue configuration is not used by this first policy
     }
   }
 

@@ -249,6 +249,15 @@ export class RoutingRuntime {
   }
 
   private async carryOut(d: Decision): Promise<void> {
+    if (d.type === 'task.overflowed') {
+      await this.o.db.updateTable('routing_tasks').set({ queue_id: d.toQueueId }).where('id', '=', d.taskId).execute();
+      this.o.log.info({ taskId: d.taskId, from: d.fromQueueId, to: d.toQueueId }, 'task overflowed');
+      return;
+    }
+    if (d.type === 'task.escalated') {
+      this.o.log.info({ taskId: d.taskId, queueId: d.queueId, step: d.step, reason: d.reason }, 'task escalated');
+      return;
+    }
     if (d.type === 'agent.away') {
       await store.setStatus(this.o.db, d.agentId, 'away');
       this.o.log.info({ agentId: d.agentId, missed: d.missed }, 'agent set away after missed offers');
