@@ -28,6 +28,7 @@ const schema = z
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     OFFER_TIMEOUT_SECONDS: int(20, 3, 600),
     SESSION_TTL_HOURS: int(12, 1, 24 * 30),
+    ROUTING_LEASE_SECONDS: int(10, 2, 300),
     BODY_LIMIT_KB: int(256, 1, 10_240),
     LOGIN_RATE_LIMIT: int(10, 1, 1000),
     SHUTDOWN_TIMEOUT_SECONDS: int(20, 1, 300),
@@ -56,6 +57,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   offerTimeoutMs: number;
   sessionTtlMs: number;
+  routingLeaseMs: number;
   bodyLimitBytes: number;
   loginRateLimit: number;
   shutdownTimeoutMs: number;
@@ -92,6 +94,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     offerTimeoutMs: e.OFFER_TIMEOUT_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    routingLeaseMs: e.ROUTING_LEASE_SECONDS * 1000,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,

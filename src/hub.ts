@@ -32,6 +32,8 @@ import { agentNotifier, attachAgentNamespace, type AgentNamespace } from './real
 import { requireRole } from './realtime/auth.js';
 import { Presence } from './realtime/presence.js';
 import { attachSupervisorNamespace, type SupervisorNamespace } from './realtime/supervisor-namespace.js';
+import { RedisPokeBus } from './routing/runtime/bus.js';
+import { LeaderLease } from './routing/runtime/leader.js';
 import { RoutingRuntime } from './routing/runtime/runtime.js';
 import { bootstrapAdmin } from './users.js';
 
@@ -62,6 +64,13 @@ export interface HubOptions {
   /** Channel modules to load; all of them by default. */
   channels?: ChannelFactory[];
   routingTickMs?: number;
+  /**
+   * 'leader' (default): one active routing engine among the processes sharing
+   * Redis, chosen by a lease. 'always': this process routes regardless (tests of
+   * racing runtimes).
+   */
+  routingMode?: 'leader' | 'always';
+  leaderLeaseMs?: number;
   outbox?: { backoffMs?: number; sweepAfterMs?: number; sweepEveryMs?: number };
 }
 
@@ -139,6 +148,8 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   }
 
   const notifier = agentNotifier(agentNs);
+  const supervisorFeed = attachSupervisorNamespace(supervisorNs, { db, presence, log });
+  const routingBus = new RedisPokeBus(redis, `${config.redisPrefix}:routing:pokes`, log);
   // Sources are read at scrape time, after everything below exists.
   const metrics = new Metrics({
     socketCounts: () => ({ agent: agentNs.sockets.size, supervisor: supervisorNs.sockets.size, chat: chatNs.sockets.size }),
@@ -154,12 +165,20 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     metrics,
     offerTimeoutMs: config.offerTimeoutMs,
     tickMs: options.routingTickMs ?? 1000,
+    bus: routingBus,
+    onChange: () => supervisorFeed.changed(),
   });
+  const leader = new LeaderLease(
+    redis,
+    `${config.redisPrefix}:routing:leader`,
+    presence.processId,
+    (isLeader) => (isLeader ? routing.activate() : routing.deactivate()),
+    options.leaderLeaseMs ?? config.routingLeaseMs,
+  );
 
   const chatNs = io.of('/chat') as unknown as ChatNamespace;
   attachWebchat(chatNs, { db, ingest, log: log.child({ channel: 'webchat' }), inFlight });
   attachAgentNamespace(agentNs, { routing, presence, log: log.child({ component: 'agent-socket' }), inFlight });
-  const stopSupervisorPush = attachSupervisorNamespace(supervisorNs, { db, presence, log });
 
   const channelModules: ChannelModule[] = [];
   for (const factory of options.channels ?? [smsChannel, emailChannel]) {
@@ -222,7 +241,9 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   server.on('request', app);
 
   presence.start();
-  await routing.start();
+  await routingBus.listen(routing);
+  if (options.routingMode === 'always') await routing.start();
+  else await leader.start();
   outbox.startWorker();
   for (const m of channelModules) await m.start?.();
 
@@ -250,9 +271,11 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       // Let acknowledged-but-unfinished socket work commit before sockets go.
       const drained = await inFlight.drain(config.shutdownTimeoutMs);
       if (!drained) log.warn({ pending: inFlight.size }, 'shutdown: work still under way after the timeout');
-      stopSupervisorPush();
+      supervisorFeed.stop();
       for (const m of channelModules) await m.stop?.();
+      await leader.stop();
       await routing.stop();
+      await routingBus.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closed;

@@ -103,6 +103,17 @@ export interface QueueStatsDto {
   waiting: number;
   offered: number;
   longestWaitSeconds: number;
+  /** Since midnight UTC. SL = answered within the threshold / answered; null before the first answer. */
+  today: {
+    offered: number;
+    answered: number;
+    abandoned: number;
+    serviceLevel: number | null;
+    serviceLevelTarget: number;
+    thresholdSeconds: number;
+    asaSeconds: number | null;
+    abandonRate: number | null;
+  };
 }
 
 export interface AgentStatsDto {
@@ -112,7 +123,11 @@ export interface AgentStatsDto {
   connected: boolean;
   used: number;
   capacity: number;
+  /** When the agent entered this status. */
   since: string;
+  secondsInState: number;
+  /** Wrap-up ends at this time, when in wrap-up. */
+  wrapUpUntil: string | null;
 }
 
 export interface SupervisorServerToClient {

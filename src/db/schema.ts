@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { EmailTables } from '../channels/email/schema.js';
 import type { SmsTables } from '../channels/sms/schema.js';
 import type { Channel, DeliveryStatus, MessageFrom, PresenceStatus, Role } from '../contracts/index.js';
+import type { EscalationStep, SkillExpr, Strategy } from '../routing/engine/types.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
@@ -41,6 +42,7 @@ export interface AgentStateTable {
   used: Generated<number>;
   last_assigned_at: Date | null;
   missed_offers: Generated<number>;
+  wrap_up_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface SessionsTable {
@@ -79,6 +81,16 @@ export interface QueuesTable {
   priority: Generated<number>;
   is_default: Generated<boolean>;
   created_at: Timestamp;
+  requirement: ColumnType<SkillExpr | null, string | null | undefined, string | null>;
+  strategy: Generated<Strategy>;
+  sl_target_fraction: Generated<number>;
+  sl_threshold_seconds: Generated<number>;
+  escalation: ColumnType<EscalationStep[], string | undefined, string>;
+  predictive_escalation: Generated<boolean>;
+  aging_per_minute: Generated<number>;
+  sticky_wait_seconds: Generated<number>;
+  wrap_up_seconds: Generated<number>;
+  updated_at: Timestamp;
 }
 
 export interface ConversationsTable {
@@ -128,6 +140,17 @@ export interface RoutingTasksTable {
   assigned_agent_id: string | null;
   assigned_at: Date | null;
   completed_at: Date | null;
+  abandoned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface RoutingEventsTable {
+  id: Generated<string>;
+  task_id: string | null;
+  agent_id: string | null;
+  kind: string;
+  data: Json<Record<string, unknown>>;
+  at: Timestamp;
 }
 
 export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'expired' | 'cancelled';
@@ -181,6 +204,7 @@ export interface Database extends SmsTables, EmailTables {
   offers: OffersTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  routing_events: RoutingEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -118,6 +118,7 @@ export class Ingest {
       .insertInto('routing_tasks')
       .values({
         conversation_id: conversationId,
+        customer_id: customerId,
         queue_id: queue.id,
         channel: event.channel,
         priority: queue.priority,

@@ -11,8 +11,9 @@ let b: RunningHub;
 let admin: Client;
 
 beforeAll(async () => {
-  a = await startHub(testConfig(iso));
-  b = await startHub(testConfig(iso));
+  // Both route at once (no leader lease): the database alone must keep them apart.
+  a = await startHub(testConfig(iso), { routingMode: 'always' });
+  b = await startHub(testConfig(iso), { routingMode: 'always' });
   admin = await adminClient(a.url);
 });
 

@@ -28,6 +28,8 @@ async function startChild(): Promise<{ child: ChildProcess; url: string }> {
       ADMIN_PASSWORD: ADMIN.password,
       SECRET_KEY: 'restart-test-secret-key-0123456789abcdef',
       LOG_LEVEL: 'info',
+      // The killed hub's routing lease lapses quickly, so the new one takes over fast.
+      ROUTING_LEASE_SECONDS: '2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,6 +3,7 @@ import { conversationDto } from '../../conversations/dto.js';
 import type { Db } from '../../db/index.js';
 import type { Logger } from '../../logger.js';
 import { RoutingEngine, type Decision, type EngineOptions } from '../engine/index.js';
+import { loadQueueConfigs } from './queues.js';
 import * as store from './store.js';
 
 /** Sends an event to every console an agent has open, on any hub process. */
@@ -20,6 +21,17 @@ export interface RoutingMetrics {
   decision(seconds: number): void;
 }
 
+/** Something changed that the active engine must learn about. */
+export type RoutingPoke = { kind: 'task'; id: string } | { kind: 'agent'; id: string } | { kind: 'queues' };
+
+/**
+ * Carries pokes from any hub process to the one whose engine is active.
+ * In a single process it is a direct call; across processes, Redis pub/sub.
+ */
+export interface PokeBus {
+  publish(poke: RoutingPoke): void;
+}
+
 export interface RoutingRuntimeOptions {
   db: Db;
   log: Logger;
@@ -27,24 +39,34 @@ export interface RoutingRuntimeOptions {
   presence: PresenceView;
   metrics?: RoutingMetrics;
   offerTimeoutMs: number;
-  /** How often to expire lapsed offers and pick up work other processes created. */
+  /** How often the active engine expires lapsed offers and reconciles with Postgres. */
   tickMs?: number;
   engine?: EngineOptions;
   now?: () => number;
+  /** Where pokes go when this process's engine is not the active one. */
+  bus?: PokeBus;
+  /** Called after any change supervisors would want to see (throttled by the listener). */
+  onChange?: () => void;
 }
 
 export type RoutingResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
 /**
  * Feeds the pure engine from Postgres and the sockets and carries out its
- * decisions. All work runs one step at a time on an internal chain, so the
- * engine never sees interleaved events; Postgres leases keep several runtimes
- * (or a runtime and a stale view) from ever double-offering.
+ * decisions. All engine work runs one step at a time on an internal chain.
+ *
+ * Several hub processes each have a runtime; one is *active* (it holds the
+ * leader lease) and routes, the others stand by. Every runtime serves its own
+ * agents' accept / reject / presence requests directly against Postgres — the
+ * offer leases there are what keeps things correct — and pokes the active one
+ * so its engine learns the change. The active runtime also reconciles with
+ * Postgres on every tick, so a lost poke only delays, never strands, work.
  */
 export class RoutingRuntime {
   private engine: RoutingEngine;
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private active = false;
   private stopped = true;
   private readonly now: () => number;
 
@@ -53,83 +75,118 @@ export class RoutingRuntime {
     this.now = o.now ?? Date.now;
   }
 
-  /** Rebuilds the engine from Postgres, then keeps it in step on a timer. */
-  async start(): Promise<void> {
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** Becomes the active engine: rebuilds from Postgres, then keeps in step on a timer. */
+  async activate(): Promise<void> {
     this.stopped = false;
+    if (this.active) return;
+    this.active = true;
     await this.serial(() => this.rebuild());
     this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 1000);
     this.timer.unref();
+    this.o.log.info('routing engine active');
   }
 
-  /** Stops taking new steps and waits for the one under way. */
+  /** Stands by: another process routes. Requests are still served against Postgres. */
+  async deactivate(): Promise<void> {
+    if (!this.active) return;
+    this.active = false;
+    if (this.timer) clearInterval(this.timer);
+    await this.chain.catch(() => undefined);
+    this.engine = new RoutingEngine(this.o.engine);
+    this.o.log.info('routing engine standing by');
+  }
+
+  /** Single-process start: active at once. */
+  start(): Promise<void> {
+    return this.activate();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    await this.deactivate();
     await this.chain.catch(() => undefined);
   }
 
-  taskCreated(taskId: string): Promise<void> {
+  /** Applies a change that happened anywhere (this process or, via the bus, another). */
+  poke(p: RoutingPoke): Promise<void> {
+    if (!this.active) {
+      this.o.bus?.publish(p);
+      return Promise.resolve();
+    }
     return this.serial(async () => {
-      const [task] = await store.loadOpenTasks(this.o.db, [taskId]);
-      if (task) this.engine.apply({ type: 'task.added', task }, this.now());
+      if (p.kind === 'task') await this.reconcileTask(p.id);
+      else if (p.kind === 'agent') await this.refreshAgents([p.id]);
+      else await this.loadQueues();
       await this.pump();
     });
+  }
+
+  taskCreated(taskId: string): Promise<void> {
+    return this.poke({ kind: 'task', id: taskId });
   }
 
   /** A console connected or disconnected somewhere: refresh the agent and route. */
   agentChanged(agentId: string): Promise<void> {
-    return this.serial(async () => {
-      await this.refreshAgents([agentId]);
-      await this.pump();
-    });
+    return this.poke({ kind: 'agent', id: agentId });
   }
 
-  setPresence(agentId: string, status: PresenceStatus): Promise<RoutingResult<AgentSelfDto>> {
-    return this.serial(async () => {
-      await store.setStatus(this.o.db, agentId, status);
-      await this.refreshAgents([agentId]);
-      await this.pump();
-      const self = await this.agentSelf(agentId);
-      return self ? { ok: true as const, value: self } : { ok: false as const, code: 'not_an_agent', message: 'this user has no agent state' };
-    });
+  /** Queue configuration changed (admin API): apply without restart. */
+  queuesChanged(): Promise<void> {
+    return this.poke({ kind: 'queues' });
   }
 
-  accept(agentId: string, offerId: string): Promise<RoutingResult<ConversationDto>> {
-    return this.serial(async () => {
-      const outcome = await store.acceptOffer(this.o.db, offerId, agentId);
-      if (!outcome.ok) return outcome;
-      this.engine.apply({ type: 'offer.accepted', offerId }, this.now());
-      this.o.metrics?.offer('accepted');
-      const conversation = await conversationDto(this.o.db, outcome.conversationId);
-      if (!conversation) return { ok: false as const, code: 'not_found', message: 'conversation not found' };
-      this.o.notifier.notify(agentId, 'conversation:assigned', conversation);
-      return { ok: true as const, value: conversation };
-    });
+  async setPresence(agentId: string, status: PresenceStatus): Promise<RoutingResult<AgentSelfDto>> {
+    await store.setStatus(this.o.db, agentId, status);
+    await this.agentChanged(agentId);
+    const self = await this.agentSelf(agentId);
+    return self ? { ok: true, value: self } : { ok: false, code: 'not_an_agent', message: 'this user has no agent state' };
   }
 
-  reject(agentId: string, offerId: string): Promise<RoutingResult<null>> {
-    return this.serial(async () => {
-      const outcome = await store.endOffer(this.o.db, offerId, 'rejected', agentId);
-      if (!outcome.ok) return outcome;
-      this.engine.apply({ type: 'offer.rejected', offerId }, this.now());
-      this.o.metrics?.offer('rejected');
-      await this.pump();
-      return { ok: true as const, value: null };
-    });
+  async accept(agentId: string, offerId: string): Promise<RoutingResult<ConversationDto>> {
+    const outcome = await store.acceptOffer(this.o.db, offerId, agentId);
+    if (!outcome.ok) return outcome;
+    this.o.metrics?.offer('accepted');
+    if (this.active) await this.serial(async () => void this.engine.apply({ type: 'offer.accepted', offerId }, this.now()));
+    else this.o.bus?.publish({ kind: 'task', id: outcome.taskId });
+    const conversation = await conversationDto(this.o.db, outcome.conversationId);
+    if (!conversation) return { ok: false, code: 'not_found', message: 'conversation not found' };
+    this.o.notifier.notify(agentId, 'conversation:assigned', conversation);
+    this.o.onChange?.();
+    return { ok: true, value: conversation };
   }
 
-  /** The conversation ended: close its task, give capacity back, route the next one. */
-  closeConversation(conversationId: string): Promise<boolean> {
-    return this.serial(async () => {
-      const released = await store.completeConversation(this.o.db, conversationId);
-      if (!released) return false;
-      if (released.agentId) {
-        this.engine.apply({ type: 'work.released', agentId: released.agentId, cost: released.cost }, this.now());
-      }
-      await this.resyncTasks();
-      await this.pump();
-      return true;
-    });
+  async reject(agentId: string, offerId: string): Promise<RoutingResult<null>> {
+    const outcome = await store.endOffer(this.o.db, offerId, 'rejected', agentId);
+    if (!outcome.ok) return outcome;
+    this.o.metrics?.offer('rejected');
+    if (this.active) {
+      await this.serial(async () => {
+        this.engine.apply({ type: 'offer.rejected', offerId }, this.now());
+        await this.pump();
+      });
+    } else this.o.bus?.publish({ kind: 'task', id: outcome.taskId });
+    return { ok: true, value: null };
+  }
+
+  /** The conversation ended: close its task, give capacity back (after wrap-up), route the next one. */
+  async closeConversation(conversationId: string): Promise<boolean> {
+    const released = await store.completeConversation(this.o.db, conversationId);
+    if (!released) return false;
+    if (this.active) {
+      await this.serial(async () => {
+        if (released.agentId) {
+          this.engine.apply({ type: 'work.released', agentId: released.agentId, cost: released.cost, wrapUpMs: released.wrapUpMs }, this.now());
+        }
+        await this.resyncTasks();
+        await this.pump();
+      });
+    } else if (released.agentId) this.o.bus?.publish({ kind: 'agent', id: released.agentId });
+    this.o.onChange?.();
+    return true;
   }
 
   /** Re-sends live offers to an agent whose console just (re)connected. */
@@ -171,7 +228,7 @@ export class RoutingRuntime {
   }
 
   private async tick(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.active) return;
     await this.serial(async () => {
       await this.expireOverdue();
       await this.resyncTasks();
@@ -181,26 +238,23 @@ export class RoutingRuntime {
   }
 
   private async rebuild(): Promise<void> {
-    const engine = new RoutingEngine(this.o.engine);
-    const now = this.now();
-    const tasks = await store.loadOpenTasks(this.o.db);
-    const connected = await this.o.presence.connectedAgents();
-    for (const a of await store.loadAgents(this.o.db)) {
-      engine.apply({ type: 'agent.upserted', agent: store.toEngineAgent(a, connected.has(a.id)) }, now);
-    }
-    for (const t of tasks) {
-      engine.apply({ type: 'task.added', task: t }, now);
-      if (t.pendingOffer) engine.apply({ type: 'offer.created', offerId: t.pendingOffer.offerId, taskId: t.id, agentId: t.pendingOffer.agentId }, now);
-    }
-    this.engine = engine;
+    this.engine = new RoutingEngine(this.o.engine);
+    await this.loadQueues();
+    await this.refreshAgents();
+    await this.resyncTasks();
     await this.expireOverdue();
     await this.pump();
   }
 
+  private async loadQueues(): Promise<void> {
+    const now = this.now();
+    for (const queue of await loadQueueConfigs(this.o.db)) this.engine.apply({ type: 'queue.upserted', queue }, now);
+  }
+
   /**
    * Agents as Postgres and presence see them now. Postgres' `used` counts every
-   * pending offer and assignment, so it replaces the engine's figure; steps run
-   * one at a time, so no unconfirmed reservation is in flight here.
+   * pending offer and assignment, so it replaces the engine's figure (the engine
+   * adds leases it is still taking itself).
    */
   private async refreshAgents(ids?: string[]): Promise<void> {
     const connected = await this.o.presence.connectedAgents();
@@ -213,19 +267,46 @@ export class RoutingRuntime {
     }
   }
 
-  /** Learns tasks other processes created or released, and forgets tasks no longer open. */
+  /** Brings one task in the engine in line with Postgres (a poke from another process, or a mismatch). */
+  private async reconcileTask(taskId: string): Promise<void> {
+    const [row] = await store.loadOpenTasks(this.o.db, [taskId]);
+    const now = this.now();
+    const phase = this.engine.taskPhase(taskId);
+    if (phase === 'reserved') return; // our own lease is being taken; its outcome will settle it
+    const inStep = row ? (phase === 'waiting' && !row.pendingOffer) || (phase === 'offered' && row.pendingOffer !== null) : phase === undefined;
+    if (inStep) return;
+    if (phase !== undefined) this.engine.apply({ type: 'task.removed', taskId }, now);
+    if (row) {
+      this.engine.apply({ type: 'task.added', task: row }, now);
+      if (row.pendingOffer) this.engine.apply({ type: 'offer.created', offerId: row.pendingOffer.offerId, taskId, agentId: row.pendingOffer.agentId }, now);
+    }
+    // Capacity moved with it: take the agents' figures from Postgres again.
+    await this.refreshAgents();
+  }
+
+  /** Learns tasks other processes created or changed, and forgets tasks no longer open. */
   private async resyncTasks(): Promise<void> {
     const open = await store.loadOpenTasks(this.o.db);
     const now = this.now();
     const openIds = new Set(open.map((t) => t.id));
-    for (const id of this.engine.taskIds()) if (!openIds.has(id)) this.engine.apply({ type: 'task.removed', taskId: id }, now);
-    for (const t of open) {
-      const phase = this.engine.taskPhase(t.id);
-      if (phase === undefined) {
-        this.engine.apply({ type: 'task.added', task: t }, now);
-        if (t.pendingOffer) this.engine.apply({ type: 'offer.created', offerId: t.pendingOffer.offerId, taskId: t.id, agentId: t.pendingOffer.agentId }, now);
+    let changed = false;
+    for (const id of this.engine.taskIds()) {
+      if (!openIds.has(id) && this.engine.taskPhase(id) !== 'reserved') {
+        this.engine.apply({ type: 'task.removed', taskId: id }, now);
+        changed = true;
       }
     }
+    for (const t of open) {
+      const phase = this.engine.taskPhase(t.id);
+      if (phase === 'reserved') continue;
+      const inStep = (phase === 'waiting' && !t.pendingOffer) || (phase === 'offered' && t.pendingOffer !== null);
+      if (inStep) continue;
+      if (phase !== undefined) this.engine.apply({ type: 'task.removed', taskId: t.id }, now);
+      this.engine.apply({ type: 'task.added', task: t }, now);
+      if (t.pendingOffer) this.engine.apply({ type: 'offer.created', offerId: t.pendingOffer.offerId, taskId: t.id, agentId: t.pendingOffer.agentId }, now);
+      changed = true;
+    }
+    if (changed) await this.refreshAgents();
   }
 
   private async expireOverdue(): Promise<void> {
@@ -236,51 +317,68 @@ export class RoutingRuntime {
       this.o.metrics?.offer('expired');
       this.o.notifier.notify(o.agent_id, 'offer:revoked', { offerId: o.id, reason: 'expired' });
       this.o.log.info({ offerId: o.id, agentId: o.agent_id, taskId: outcome.taskId }, 'offer expired');
+      this.o.onChange?.();
     }
   }
 
   /** Asks the engine what to do and does it; a lost lease is handed back to the engine. */
   private async pump(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.active) return;
     const started = performance.now();
     const decisions = this.engine.decide(this.now());
     this.o.metrics?.decision((performance.now() - started) / 1000);
-    for (const d of decisions) await this.carryOut(d);
+    const lostAgents = new Set<string>();
+    for (const d of decisions) {
+      const lost = await this.carryOut(d);
+      if (lost) lostAgents.add(lost);
+    }
+    // Learn the truth only after the whole batch: earlier refreshes would not see leases still being taken.
+    if (lostAgents.size > 0) await this.refreshAgents([...lostAgents]);
+    if (decisions.length > 0) this.o.onChange?.();
   }
 
-  private async carryOut(d: Decision): Promise<void> {
-    if (d.type === 'task.overflowed') {
-      await this.o.db.updateTable('routing_tasks').set({ queue_id: d.toQueueId }).where('id', '=', d.taskId).execute();
-      this.o.log.info({ taskId: d.taskId, from: d.fromQueueId, to: d.toQueueId }, 'task overflowed');
-      return;
+  /** Returns the agent whose lease was lost, if any. */
+  private async carryOut(d: Decision): Promise<string | null> {
+    switch (d.type) {
+      case 'task.overflowed':
+        await this.o.db.updateTable('routing_tasks').set({ queue_id: d.toQueueId }).where('id', '=', d.taskId).execute();
+        await store.recordEvent(this.o.db, 'overflowed', { taskId: d.taskId }, { from: d.fromQueueId, to: d.toQueueId });
+        this.o.log.info({ taskId: d.taskId, from: d.fromQueueId, to: d.toQueueId }, 'task overflowed');
+        return null;
+      case 'task.escalated':
+        await store.recordEvent(this.o.db, 'escalated', { taskId: d.taskId }, { queueId: d.queueId, step: d.step, reason: d.reason });
+        this.o.log.info({ taskId: d.taskId, queueId: d.queueId, step: d.step, reason: d.reason }, 'task escalated');
+        return null;
+      case 'agent.away': {
+        await store.setStatus(this.o.db, d.agentId, 'away');
+        await store.recordEvent(this.o.db, 'agent-away', { agentId: d.agentId }, { reason: d.reason, missed: d.missed });
+        this.o.log.info({ agentId: d.agentId, missed: d.missed }, 'agent set away after missed offers');
+        const self = await this.agentSelf(d.agentId);
+        if (self) this.o.notifier.notify(d.agentId, 'presence', self);
+        return null;
+      }
+      case 'offer':
+        return this.offer(d);
     }
-    if (d.type === 'task.escalated') {
-      this.o.log.info({ taskId: d.taskId, queueId: d.queueId, step: d.step, reason: d.reason }, 'task escalated');
-      return;
-    }
-    if (d.type === 'agent.away') {
-      await store.setStatus(this.o.db, d.agentId, 'away');
-      this.o.log.info({ agentId: d.agentId, missed: d.missed }, 'agent set away after missed offers');
-      const self = await this.agentSelf(d.agentId);
-      if (self) this.o.notifier.notify(d.agentId, 'presence', self);
-      return;
-    }
+  }
+
+  private async offer(d: Extract<Decision, { type: 'offer' }>): Promise<string | null> {
     const lease = await store.takeLease(this.o.db, d.taskId, d.agentId, d.cost, this.o.offerTimeoutMs, d.why);
     const now = this.now();
     if (!lease) {
       this.engine.apply({ type: 'offer.failed', taskId: d.taskId, agentId: d.agentId }, now);
       this.o.metrics?.offer('lease_lost');
-      // Someone else moved first: learn the truth for this agent and task.
-      await this.refreshAgents([d.agentId]);
+      // Someone else moved first (another runtime, a closed conversation).
       const [task] = await store.loadOpenTasks(this.o.db, [d.taskId]);
       if (!task) this.engine.apply({ type: 'task.removed', taskId: d.taskId }, now);
-      return;
+      return d.agentId;
     }
     this.engine.apply({ type: 'offer.created', offerId: lease.offerId, taskId: d.taskId, agentId: d.agentId }, now);
     this.o.metrics?.offer('offered');
     this.o.log.info({ offerId: lease.offerId, taskId: d.taskId, agentId: d.agentId, why: d.why.summary }, 'offer made');
     const dto = await this.offerDto(lease.offerId, d.taskId, lease.expiresAt);
     if (dto) this.o.notifier.notify(d.agentId, 'offer', dto);
+    return null;
   }
 
   private async offerDto(offerId: string, taskId: string, expiresAt: Date): Promise<OfferDto | null> {

@@ -14,6 +14,7 @@ export interface AgentRecord {
   lastAssignedAt: Date | null;
   statusSince: Date;
   missedOffers: number;
+  wrapUpUntil: Date | null;
   skills: Record<string, number>;
 }
 
@@ -58,6 +59,7 @@ export async function loadAgents(db: Db, ids?: string[]): Promise<AgentRecord[]>
     lastAssignedAt: r.last_assigned_at,
     statusSince: r.status_since,
     missedOffers: r.missed_offers,
+    wrapUpUntil: r.wrap_up_until,
     skills: Object.fromEntries(skills.filter((s) => s.user_id === r.user_id).map((s) => [s.skill, s.level])),
   }));
 }
@@ -72,6 +74,7 @@ export function toEngineAgent(a: AgentRecord, connected: boolean): EngineAgent {
     skills: a.skills,
     idleSince: Math.max(a.lastAssignedAt?.getTime() ?? 0, a.statusSince.getTime()),
     missedOffers: a.missedOffers,
+    ...(a.wrapUpUntil ? { wrapUpUntil: a.wrapUpUntil.getTime() } : {}),
   };
 }
 
@@ -97,6 +100,17 @@ export async function loadOpenTasks(db: Db, ids?: string[]): Promise<OpenTask[]>
       'offers.id as offer_id',
       'offers.agent_id',
       'offers.expires_at',
+      'routing_tasks.customer_id',
+      // Sticky routing is keyed by the customer across channels: the agent who last took their work.
+      (eb) =>
+        eb
+          .selectFrom('routing_tasks as prev')
+          .select('prev.assigned_agent_id')
+          .whereRef('prev.customer_id', '=', 'routing_tasks.customer_id')
+          .where('prev.assigned_agent_id', 'is not', null)
+          .orderBy('prev.assigned_at', 'desc')
+          .limit(1)
+          .as('sticky_agent_id'),
     ])
     .where('routing_tasks.status', 'in', ['waiting', 'offered']);
   if (ids) {
@@ -112,6 +126,8 @@ export async function loadOpenTasks(db: Db, ids?: string[]): Promise<OpenTask[]>
     cost: r.cost,
     requiredSkills: r.required_skills as SkillRequirement[],
     enqueuedAt: r.enqueued_at.getTime(),
+    ...(r.customer_id ? { customerId: r.customer_id } : {}),
+    stickyAgentId: r.sticky_agent_id ?? null,
     status: r.status as 'waiting' | 'offered',
     pendingOffer: r.offer_id && r.agent_id && r.expires_at ? { offerId: r.offer_id, agentId: r.agent_id, expiresAt: r.expires_at } : null,
   }));
@@ -238,7 +254,10 @@ export async function overdueOffers(db: Db): Promise<{ id: string; agent_id: str
 }
 
 /** Closes the conversation and its task; the agent gets the capacity back. Returns what was released. */
-export async function completeConversation(db: Db, conversationId: string): Promise<{ agentId: string | null; cost: number; offerIds: string[] } | null> {
+export async function completeConversation(
+  db: Db,
+  conversationId: string,
+): Promise<{ agentId: string | null; cost: number; offerIds: string[]; wrapUpMs: number } | null> {
   return db.transaction().execute(async (tx) => {
     const conv = await tx
       .updateTable('conversations')
@@ -250,12 +269,17 @@ export async function completeConversation(db: Db, conversationId: string): Prom
     if (!conv) return null;
     const task = await tx
       .updateTable('routing_tasks')
-      .set({ status: sql<TaskStatus>`case when status = 'assigned' then 'completed' else 'cancelled' end`, completed_at: sql<Date>`now()` })
+      .set({
+        status: sql<TaskStatus>`case when status = 'assigned' then 'completed' else 'cancelled' end`,
+        completed_at: sql<Date>`now()`,
+        // Closed before any agent took it: the customer was not served.
+        abandoned_at: sql<Date | null>`case when status = 'assigned' then null else now() end`,
+      })
       .where('conversation_id', '=', conversationId)
       .where('status', 'in', ['waiting', 'offered', 'assigned'])
-      .returning(['id', 'status', 'assigned_agent_id', 'cost'])
+      .returning(['id', 'status', 'assigned_agent_id', 'cost', 'queue_id'])
       .executeTakeFirst();
-    if (!task) return { agentId: null, cost: 0, offerIds: [] };
+    if (!task) return { agentId: null, cost: 0, offerIds: [], wrapUpMs: 0 };
     // A still-pending offer for a closed conversation is void.
     const cancelled = await tx
       .updateTable('offers')
@@ -268,10 +292,19 @@ export async function completeConversation(db: Db, conversationId: string): Prom
       await tx.updateTable('agent_state').set((eb) => ({ used: eb('used', '-', o.cost) })).where('user_id', '=', o.agent_id).execute();
     }
     if (task.status === 'completed' && task.assigned_agent_id) {
-      await tx.updateTable('agent_state').set((eb) => ({ used: eb('used', '-', task.cost) })).where('user_id', '=', task.assigned_agent_id).execute();
-      return { agentId: task.assigned_agent_id, cost: task.cost, offerIds: [] };
+      const queue = await tx.selectFrom('queues').select('wrap_up_seconds').where('id', '=', task.queue_id).executeTakeFirstOrThrow();
+      const wrapUpMs = queue.wrap_up_seconds * 1000;
+      await tx
+        .updateTable('agent_state')
+        .set((eb) => ({
+          used: eb('used', '-', task.cost),
+          ...(wrapUpMs > 0 ? { wrap_up_until: sql<Date>`now() + ${`${wrapUpMs} milliseconds`}::interval` } : {}),
+        }))
+        .where('user_id', '=', task.assigned_agent_id)
+        .execute();
+      return { agentId: task.assigned_agent_id, cost: task.cost, offerIds: [], wrapUpMs };
     }
-    return { agentId: null, cost: 0, offerIds: cancelled.map((o) => o.id) };
+    return { agentId: null, cost: 0, offerIds: cancelled.map((o) => o.id), wrapUpMs: 0 };
   });
 }
 
@@ -281,5 +314,13 @@ export async function setStatus(db: Db, agentId: string, status: PresenceStatus)
     .set({ status, status_since: sql<Date>`now()`, missed_offers: status === 'available' ? 0 : sql<number>`missed_offers` })
     .where('user_id', '=', agentId)
     .where('status', '!=', status)
+    .execute();
+}
+
+/** Records a routing decision that is not an offer (offers keep theirs in offers.reason). */
+export async function recordEvent(db: Db, kind: string, ids: { taskId?: string | null; agentId?: string | null }, data: Record<string, unknown>): Promise<void> {
+  await db
+    .insertInto('routing_events')
+    .values({ task_id: ids.taskId ?? null, agent_id: ids.agentId ?? null, kind, data: JSON.stringify(data) })
     .execute();
 }
