@@ -7,6 +7,7 @@ import { Server as IoServer } from 'socket.io';
 import { authRoutes } from './api/auth-routes.js';
 import { conversationsRoutes } from './api/conversations-routes.js';
 import { openApiDocument } from './api/openapi.js';
+import { routingRoutes } from './api/routing-routes.js';
 import { usersRoutes } from './api/users-routes.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { resolveSecretKey } from './auth/secret.js';
@@ -235,6 +236,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
       usersRoutes({ db }),
       conversationsRoutes({ db, routing, outbox, events }),
+      routingRoutes({ db, routing, validate: () => [] }),
       ...channelModules.flatMap((m) => m.routers ?? []),
     ],
   });
