@@ -36,6 +36,7 @@ import { attachSupervisorNamespace, type SupervisorNamespace } from './realtime/
 import { RedisPokeBus } from './routing/runtime/bus.js';
 import { LeaderLease } from './routing/runtime/leader.js';
 import { RoutingRuntime } from './routing/runtime/runtime.js';
+import { agentStats, queueStats } from './routing/runtime/stats.js';
 import { bootstrapAdmin } from './users.js';
 
 export interface Hub {
@@ -156,6 +157,16 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     socketCounts: () => ({ agent: agentNs.sockets.size, supervisor: supervisorNs.sockets.size, chat: chatNs.sockets.size }),
     outboxJobCounts: () => outbox.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     waitingTasks: async () => (await db.selectFrom('routing_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirstOrThrow()).n,
+    queueStats: () => queueStats(db),
+    agentsByStatus: async () => {
+      const connected = await presence.connectedAgents();
+      const counts: Record<string, number> = {};
+      for (const a of await agentStats(db, connected)) {
+        const key = a.connected ? a.status : 'offline';
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    },
   });
 
   const routing = new RoutingRuntime({

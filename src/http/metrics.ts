@@ -1,10 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueStatsDto } from '../contracts/index.js';
 import type { RoutingMetrics } from '../routing/runtime/runtime.js';
 
 export interface MetricSources {
   socketCounts: () => Record<string, number>;
   outboxJobCounts: () => Promise<Record<string, number>>;
   waitingTasks: () => Promise<number>;
+  queueStats: () => Promise<QueueStatsDto[]>;
+  agentsByStatus: () => Promise<Record<string, number>>;
 }
 
 /** One registry per hub (tests run several hubs in one process). */
@@ -57,6 +60,40 @@ export class Metrics implements RoutingMetrics {
       registers,
       async collect() {
         this.set(await sources.waitingTasks().catch(() => 0));
+      },
+    });
+    this.queueGauges(sources, registers);
+  }
+
+  private queueGauges(sources: MetricSources, registers: Registry[]): void {
+    const stats = () => sources.queueStats().catch(() => []);
+    const perQueue = (name: string, help: string, value: (q: QueueStatsDto) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['queue', 'channel'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const q of await stats()) {
+            const v = value(q);
+            if (v !== null) this.set({ queue: q.name, channel: q.channel }, v);
+          }
+        },
+      });
+    perQueue('pasokh_queue_waiting', 'Tasks waiting in the queue now', (q) => q.waiting);
+    perQueue('pasokh_queue_longest_wait_seconds', 'Age of the oldest waiting task', (q) => q.longestWaitSeconds);
+    perQueue('pasokh_queue_service_level_today', 'Answered within the threshold / answered, since midnight UTC', (q) => q.today.serviceLevel);
+    perQueue('pasokh_queue_asa_seconds_today', 'Average speed of answer since midnight UTC', (q) => q.today.asaSeconds);
+    perQueue('pasokh_queue_abandon_rate_today', 'Abandoned / (answered + abandoned) since midnight UTC', (q) => q.today.abandonRate);
+    new Gauge({
+      name: 'pasokh_agents',
+      help: 'Agents by presence status',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [status, n] of Object.entries(await sources.agentsByStatus().catch(() => ({})))) this.set({ status }, n);
       },
     });
   }

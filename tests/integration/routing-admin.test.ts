@@ -91,3 +91,27 @@ describe('routing admin API', () => {
     expect(await running.hub.routing.agentSelf(agent.id)).toMatchObject({ capacity: 200 });
   });
 });
+
+describe('supervisor figures', () => {
+  it('/metrics shows a waiting task, then the answer and the service level, per queue', async () => {
+    const { chatSocket, agentSocket, nextEvent } = await import('../helpers/hub.js');
+    const visitor = await chatSocket(running.url, { name: 'Counted' });
+    await visitor.socket.emitWithAck('message', { clientId: '1', body: 'count me' });
+    await running.hub.routing.idle();
+    const scrape = async () => (await fetch(`${running.url}/metrics`)).text();
+    expect(await scrape()).toMatch(/pasokh_queue_waiting\{queue="webchat",channel="webchat"\} 1/);
+
+    const agent = await createAgent(running.url, admin, { name: 'Answerer' });
+    const ws = await agentSocket(running.url, agent.client);
+    const offerP = nextEvent<{ offerId: string }>(ws, 'offer');
+    await ws.emitWithAck('presence:set', { status: 'available' });
+    await ws.emitWithAck('offer:accept', { offerId: (await offerP).offerId });
+
+    const text = await scrape();
+    expect(text).toMatch(/pasokh_queue_waiting\{queue="webchat",channel="webchat"\} 0/);
+    expect(text).toMatch(/pasokh_queue_service_level_today\{queue="webchat",channel="webchat"\} 1/);
+    expect(text).toMatch(/pasokh_agents\{status="available"\} 1/);
+    ws.close();
+    visitor.socket.close();
+  });
+});
