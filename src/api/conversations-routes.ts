@@ -5,7 +5,7 @@ import { conversationDto, conversationMessages, customerSummary, messageDto } fr
 import { storeReply } from '../conversations/reply.js';
 import type { ConversationDto } from '../contracts/index.js';
 import type { Db } from '../db/index.js';
-import { forbidden, notFound } from '../errors.js';
+import { AppError, forbidden, notFound } from '../errors.js';
 import type { HubEvents } from '../events.js';
 import type { Outbox } from '../jobs/outbox.js';
 import type { RoutingRuntime } from '../routing/runtime/runtime.js';
@@ -13,6 +13,8 @@ import { audit } from '../audit.js';
 import { parse, requireRole, STAFF, userOf, uuidParam } from './validate.js';
 
 const replyBody = z.object({ body: z.string().trim().min(1, 'reply is empty').max(10_000, 'reply is longer than 10000 characters') });
+
+const assignBody = z.strictObject({ agentId: z.uuid('must be a user id') });
 
 const seesEverything = (u: SessionUser) => u.role === 'supervisor' || u.role === 'admin';
 
@@ -65,6 +67,18 @@ export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; out
     const closed = await deps.routing.closeConversation(id);
     if (closed) await audit(db, { actorUserId: user.id, action: 'conversation.close', subjectType: 'conversation', subjectId: id });
     res.json({ conversation: await conversationDto(db, id) });
+  });
+
+  r.post('/api/conversations/:id/assign', requireRole('supervisor', 'admin'), async (req: Request, res: Response) => {
+    const { id } = parse(uuidParam, req.params, 'params');
+    const { agentId } = parse(assignBody, req.body);
+    const result = await deps.routing.reassign(id, agentId);
+    if (!result.ok) {
+      const status = result.code === 'not_found' ? 404 : result.code === 'not_an_agent' ? 400 : 409;
+      throw new AppError(status, result.code, result.message);
+    }
+    await audit(db, { actorUserId: userOf(req).id, action: 'conversation.assign', subjectType: 'conversation', subjectId: id, data: { agentId } });
+    res.json({ conversation: result.value });
   });
 
   r.get('/api/customers/:id/timeline', requireRole(...STAFF), async (req: Request, res: Response) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { newUserSchema } from './users-routes.js';
+import { newQueueSchema, queuePatchSchema } from './routing-routes.js';
+import { newUserSchema, skillSchema } from './users-routes.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
 const error = { description: 'Error: `{error: {code, message, details?}}`' };
@@ -37,6 +38,26 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         },
       },
       '/api/conversations/{id}/close': { post: { summary: 'Close the conversation; frees the agent’s capacity', responses: { 200: { description: '{conversation}' } } } },
+      '/api/conversations/{id}/assign': {
+        post: {
+          summary: 'Give the conversation to an agent now (supervisor, admin); refused when the agent has no room',
+          requestBody: json(z.object({ agentId: z.uuid() })),
+          responses: { 200: { description: '{conversation}' }, 404: error, 409: error },
+        },
+      },
+      '/api/queues': {
+        get: { summary: 'Queues with their routing configuration', responses: { 200: { description: '{queues}' } } },
+        post: { summary: 'Create a queue (admin)', requestBody: json(newQueueSchema), responses: { 201: { description: '{queue}' }, 400: error, 409: error } },
+      },
+      '/api/queues/{id}': {
+        patch: { summary: 'Change a queue (admin); applies without restart', requestBody: json(queuePatchSchema), responses: { 200: { description: '{queue}' }, 400: error, 404: error } },
+      },
+      '/api/users/{id}/skills': {
+        put: { summary: 'Replace an agent’s skills (admin)', requestBody: json(z.object({ skills: z.array(skillSchema) })), responses: { 200: { description: '{skills}' }, 400: error } },
+      },
+      '/api/users/{id}/agent': {
+        patch: { summary: 'Change an agent’s capacity (supervisor, admin)', requestBody: json(z.object({ capacity: z.number().int() })), responses: { 200: { description: '{capacity}' }, 409: error } },
+      },
       '/api/customers/{id}/timeline': { get: { summary: 'Every conversation of the customer across channels', responses: { 200: { description: '{customer, conversations}' }, 403: error, 404: error } } },
     },
   };

@@ -156,4 +156,41 @@ describe('offer lifecycle', () => {
     await setAway(agent);
     visitor.socket.close();
   });
+
+  it('a supervisor reassigns a conversation: capacity and consoles follow, a full agent is refused', async () => {
+    const a = await availableAgent('Handing over');
+    const b = await availableAgent('Taking over');
+    await setAway(b);
+    const offerP = nextEvent<OfferDto>(a.ws, 'offer');
+    const visitor = await chatSocket(running.url, { name: 'Moved' });
+    await visitor.socket.emitWithAck('message', { clientId: '1', body: 'move me' });
+    const offer = await offerP;
+    await a.ws.emitWithAck('offer:accept', { offerId: offer.offerId });
+
+    const supervisor = await createAgent(running.url, admin, { name: 'Boss', role: 'supervisor' });
+    const closedP = nextEvent<{ conversationId: string }>(a.ws, 'conversation:closed');
+    const assignedP = nextEvent<{ id: string }>(b.ws, 'conversation:assigned');
+    const res = await supervisor.client.json('POST', `/api/conversations/${offer.conversationId}/assign`, { agentId: b.id });
+    expect(res.status).toBe(200);
+    expect((await closedP).conversationId).toBe(offer.conversationId);
+    expect((await assignedP).id).toBe(offer.conversationId);
+    const used = async (id: string) => (await running.hub.routing.agentSelf(id))!.used;
+    expect([await used(a.id), await used(b.id)]).toEqual([0, 34]);
+    expect((await a.client.json('POST', `/api/conversations/${offer.conversationId}/messages`, { body: 'still mine?' })).status).toBe(403);
+    expect((await b.client.json('POST', `/api/conversations/${offer.conversationId}/messages`, { body: 'I have it now' })).status).toBe(201);
+
+    // An agent cannot take what does not fit: capacity 34 holds one chat.
+    await admin.json('PATCH', `/api/users/${a.id}/agent`, { capacity: 34 });
+    const other = await chatSocket(running.url, { name: 'Second' });
+    await setAway(a);
+    const ack = await other.socket.emitWithAck('message', { clientId: '1', body: 'me too' });
+    const conv2 = (ack as { conversationId: string }).conversationId;
+    expect((await supervisor.client.json('POST', `/api/conversations/${conv2}/assign`, { agentId: a.id })).status).toBe(200);
+    const full = await supervisor.client.json<{ error: { code: string } }>('POST', `/api/conversations/${offer.conversationId}/assign`, { agentId: a.id });
+    expect(full.status).toBe(409);
+    expect(full.body.error.code).toBe('no_room');
+    expect((await a.client.json('POST', `/api/conversations/${conv2}/assign`, { agentId: a.id })).status).toBe(403);
+    visitor.socket.close();
+    other.socket.close();
+  });
 });

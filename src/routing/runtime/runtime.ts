@@ -189,6 +189,23 @@ export class RoutingRuntime {
     return true;
   }
 
+  /** A supervisor gives the conversation to an agent now; both consoles and the engine follow. */
+  async reassign(conversationId: string, toAgentId: string): Promise<RoutingResult<ConversationDto>> {
+    const outcome = await store.reassign(this.o.db, conversationId, toAgentId);
+    if (!outcome.ok) return outcome;
+    if (outcome.cancelledOfferAgentId) {
+      const offer = await this.o.db.selectFrom('offers').select('id').where('task_id', '=', outcome.taskId).where('status', '=', 'cancelled').orderBy('decided_at', 'desc').executeTakeFirst();
+      if (offer) this.o.notifier.notify(outcome.cancelledOfferAgentId, 'offer:revoked', { offerId: offer.id, reason: 'cancelled' });
+    }
+    if (outcome.fromAgentId && outcome.fromAgentId !== toAgentId) this.o.notifier.notify(outcome.fromAgentId, 'conversation:closed', { conversationId });
+    await this.poke({ kind: 'task', id: outcome.taskId });
+    const conversation = await conversationDto(this.o.db, conversationId);
+    if (!conversation) return { ok: false, code: 'not_found', message: 'conversation not found' };
+    this.o.notifier.notify(toAgentId, 'conversation:assigned', conversation);
+    this.o.onChange?.();
+    return { ok: true, value: conversation };
+  }
+
   /** Re-sends live offers to an agent whose console just (re)connected. */
   async pendingOffersFor(agentId: string): Promise<OfferDto[]> {
     const rows = await this.o.db

@@ -324,3 +324,66 @@ export async function recordEvent(db: Db, kind: string, ids: { taskId?: string |
     .values({ task_id: ids.taskId ?? null, agent_id: ids.agentId ?? null, kind, data: JSON.stringify(data) })
     .execute();
 }
+
+export type ReassignOutcome =
+  | { ok: true; taskId: string; fromAgentId: string | null; cancelledOfferAgentId: string | null }
+  | { ok: false; code: 'not_found' | 'closed' | 'no_room' | 'not_an_agent'; message: string };
+
+/**
+ * Gives the conversation to another agent now (a supervisor's decision): a
+ * waiting task is assigned directly, a live offer is cancelled, an assigned one
+ * moves. The capacity constraint still holds: an agent without room is refused.
+ */
+export async function reassign(db: Db, conversationId: string, toAgentId: string): Promise<ReassignOutcome> {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const task = await tx
+        .selectFrom('routing_tasks')
+        .select(['id', 'status', 'assigned_agent_id', 'cost'])
+        .where('conversation_id', '=', conversationId)
+        .where('status', 'in', ['waiting', 'offered', 'assigned'])
+        .forUpdate()
+        .executeTakeFirst();
+      if (!task) {
+        const conv = await tx.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirst();
+        return conv ? { ok: false as const, code: 'closed' as const, message: 'the conversation is closed' } : { ok: false as const, code: 'not_found' as const, message: 'conversation not found' };
+      }
+      if (task.assigned_agent_id === toAgentId) return { ok: true as const, taskId: task.id, fromAgentId: toAgentId, cancelledOfferAgentId: null };
+      let cancelledOfferAgentId: string | null = null;
+      const offer = await tx
+        .updateTable('offers')
+        .set({ status: 'cancelled', decided_at: sql<Date>`now()` })
+        .where('task_id', '=', task.id)
+        .where('status', '=', 'pending')
+        .returning(['agent_id', 'cost'])
+        .executeTakeFirst();
+      if (offer) {
+        cancelledOfferAgentId = offer.agent_id;
+        await tx.updateTable('agent_state').set((eb) => ({ used: eb('used', '-', offer.cost) })).where('user_id', '=', offer.agent_id).execute();
+      }
+      if (task.status === 'assigned' && task.assigned_agent_id) {
+        await tx.updateTable('agent_state').set((eb) => ({ used: eb('used', '-', task.cost) })).where('user_id', '=', task.assigned_agent_id).execute();
+      }
+      const taken = await tx
+        .updateTable('agent_state')
+        .set((eb) => ({ used: eb('used', '+', task.cost), last_assigned_at: sql<Date>`now()` }))
+        .where('user_id', '=', toAgentId)
+        .returning('user_id')
+        .executeTakeFirst();
+      if (!taken) throw new NotAnAgent();
+      await tx
+        .updateTable('routing_tasks')
+        .set({ status: 'assigned', assigned_agent_id: toAgentId, assigned_at: sql<Date>`coalesce(assigned_at, now())` })
+        .where('id', '=', task.id)
+        .execute();
+      await tx.updateTable('conversations').set({ assigned_agent_id: toAgentId, updated_at: new Date() }).where('id', '=', conversationId).execute();
+      return { ok: true as const, taskId: task.id, fromAgentId: task.assigned_agent_id, cancelledOfferAgentId };
+    });
+  } catch (err) {
+    if (err instanceof NotAnAgent) return { ok: false, code: 'not_an_agent', message: 'that user cannot take conversations' };
+    if ((err as { code?: string }).code === '23514') return { ok: false, code: 'no_room', message: 'that agent has no room for this conversation' };
+    throw err;
+  }
+}
+
+class NotAnAgent extends Error {}
