@@ -238,6 +238,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     sessions,
     bodyLimitBytes: config.bodyLimitBytes,
     accepting: () => accepting,
+    https: config.publicUrl.startsWith('https:'),
     openApi: () => openApiDocument(config.publicUrl),
     readiness: async () => ({
       postgres: await probe(sql`select 1`.execute(db)),

@@ -19,6 +19,8 @@ export interface AppDeps {
   openApi: () => Record<string, unknown>;
   /** False while shutting down: /readyz says so, so a load balancer stops sending traffic. */
   accepting: () => boolean;
+  /** PUBLIC_URL is https. */
+  https: boolean;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -34,6 +36,8 @@ export function createApp(deps: AppDeps): express.Express {
           'connect-src': ["'self'", 'ws:', 'wss:'],
           'img-src': ["'self'", 'data:'],
           'style-src': ["'self'", "'unsafe-inline'"],
+          // Behind plain http (a LAN install) upgrading would break every asset.
+          'upgrade-insecure-requests': deps.https ? [] : null,
         },
       },
     }),
