@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
+import type { Channel } from './contracts/index.js';
 
 /** In-process notifications, emitted only after the transaction that caused them committed. */
 export interface HubEventMap {
   'message.created': [{ messageId: string; conversationId: string; customerId: string; direction: 'in' | 'out' }];
   'task.created': [{ taskId: string }];
   'message.status': [{ messageId: string; conversationId: string }];
+  /** An agent now owns the task (accepted offer or a supervisor's reassignment); voice bridges the call here. */
+  'task.assigned': [{ taskId: string; conversationId: string; agentId: string; channel: Channel; previousAgentId: string | null }];
 }
 
 export class HubEvents extends EventEmitter<HubEventMap> {}

@@ -14,6 +14,7 @@ import { resolveSecretKey } from './auth/secret.js';
 import { SessionStore } from './auth/sessions.js';
 import { emailChannel } from './channels/email/index.js';
 import { smsChannel } from './channels/sms/index.js';
+import { voiceChannel } from './channels/voice/index.js';
 import type { ChannelAdapter, ChannelFactory, ChannelModule, ChannelOptions } from './channels/types.js';
 import { attachWebchat } from './channels/webchat/inbound.js';
 import { WebchatAdapter, type ChatNamespace } from './channels/webchat/outbound.js';
@@ -179,6 +180,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     tickMs: options.routingTickMs ?? 1000,
     bus: routingBus,
     onChange: () => supervisorFeed.changed(),
+    onAssigned: (assigned) => events.emit('task.assigned', assigned),
   });
   const leader = new LeaderLease(
     redis,
@@ -193,7 +195,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   attachAgentNamespace(agentNs, { routing, presence, log: log.child({ component: 'agent-socket' }), inFlight });
 
   const channelModules: ChannelModule[] = [];
-  for (const factory of options.channels ?? [smsChannel, emailChannel]) {
+  for (const factory of options.channels ?? [smsChannel, emailChannel, voiceChannel]) {
     channelModules.push(
       await factory({
         config,

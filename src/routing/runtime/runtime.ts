@@ -47,6 +47,8 @@ export interface RoutingRuntimeOptions {
   bus?: PokeBus;
   /** Called after any change supervisors would want to see (throttled by the listener). */
   onChange?: () => void;
+  /** Called once an agent owns a task (after commit). */
+  onAssigned?: (a: { taskId: string; conversationId: string; agentId: string; channel: ConversationDto['channel']; previousAgentId: string | null }) => void;
 }
 
 export type RoutingResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
@@ -155,8 +157,24 @@ export class RoutingRuntime {
     const conversation = await conversationDto(this.o.db, outcome.conversationId);
     if (!conversation) return { ok: false, code: 'not_found', message: 'conversation not found' };
     this.o.notifier.notify(agentId, 'conversation:assigned', conversation);
+    this.o.onAssigned?.({ taskId: outcome.taskId, conversationId: conversation.id, agentId, channel: conversation.channel, previousAgentId: null });
     this.o.onChange?.();
     return { ok: true, value: conversation };
+  }
+
+  /**
+   * Takes an assigned task back into the queue at its original place (the
+   * agent's call leg was not answered, the agent dropped): the agent's capacity
+   * is freed and the task is offered again.
+   */
+  async requeue(conversationId: string, reason: string): Promise<boolean> {
+    const moved = await store.requeueAssigned(this.o.db, conversationId);
+    if (!moved) return false;
+    await store.recordEvent(this.o.db, 'requeued', { taskId: moved.taskId, agentId: moved.agentId }, { reason });
+    this.o.notifier.notify(moved.agentId, 'conversation:closed', { conversationId });
+    await this.poke({ kind: 'task', id: moved.taskId });
+    this.o.onChange?.();
+    return true;
   }
 
   async reject(agentId: string, offerId: string): Promise<RoutingResult<null>> {
@@ -202,6 +220,7 @@ export class RoutingRuntime {
     const conversation = await conversationDto(this.o.db, conversationId);
     if (!conversation) return { ok: false, code: 'not_found', message: 'conversation not found' };
     this.o.notifier.notify(toAgentId, 'conversation:assigned', conversation);
+    this.o.onAssigned?.({ taskId: outcome.taskId, conversationId, agentId: toAgentId, channel: conversation.channel, previousAgentId: outcome.fromAgentId });
     this.o.onChange?.();
     return { ok: true, value: conversation };
   }

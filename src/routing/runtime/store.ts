@@ -387,3 +387,21 @@ export async function reassign(db: Db, conversationId: string, toAgentId: string
 }
 
 class NotAnAgent extends Error {}
+
+/** Assigned → waiting again, keeping enqueued_at (its place in line); the agent's capacity comes back. */
+export async function requeueAssigned(db: Db, conversationId: string): Promise<{ taskId: string; agentId: string } | null> {
+  return db.transaction().execute(async (tx) => {
+    const task = await tx
+      .selectFrom('routing_tasks')
+      .select(['id', 'cost', 'assigned_agent_id'])
+      .where('conversation_id', '=', conversationId)
+      .where('status', '=', 'assigned')
+      .forUpdate()
+      .executeTakeFirst();
+    if (!task?.assigned_agent_id) return null;
+    await tx.updateTable('routing_tasks').set({ status: 'waiting', assigned_agent_id: null, assigned_at: null }).where('id', '=', task.id).execute();
+    await tx.updateTable('conversations').set({ assigned_agent_id: null, updated_at: new Date() }).where('id', '=', conversationId).execute();
+    await tx.updateTable('agent_state').set((eb) => ({ used: eb('used', '-', task.cost) })).where('user_id', '=', task.assigned_agent_id).execute();
+    return { taskId: task.id, agentId: task.assigned_agent_id };
+  });
+}
