@@ -206,6 +206,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
         events,
         inFlight,
         secretKey: secret,
+        routing,
         options: { attachmentsDir: config.attachmentsDir, ...options.channelOptions },
       }),
     );

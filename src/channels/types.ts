@@ -79,6 +79,11 @@ export interface ChannelContext {
   secretKey: string;
   /** Test seams and deployment hooks, per channel (e.g. a Twilio HTTP client that records calls). */
   options: ChannelOptions;
+  /** What a channel may ask of routing: put an assigned task back in line, or end a conversation. */
+  routing: {
+    requeue(conversationId: string, reason: string): Promise<boolean>;
+    closeConversation(conversationId: string): Promise<boolean>;
+  };
 }
 
 export interface ChannelOptions {
