@@ -3,7 +3,7 @@
 
 export type Channel = 'webchat' | 'sms' | 'email' | 'voice';
 export type Role = 'agent' | 'supervisor' | 'admin';
-export type PresenceStatus = 'available' | 'away' | 'offline';
+export type PresenceStatus = 'available' | 'away' | 'break' | 'offline';
 export type MessageFrom = 'customer' | 'agent' | 'system';
 export type DeliveryStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'failed';
 
@@ -46,6 +46,8 @@ export interface MessageDto {
   /** Why delivery failed or was refused, shown on the timeline. */
   statusReason: string | null;
   at: string;
+  /** Channel details: SMS `segments` ({encoding, segments, charactersPerSegment, length}), MMS `attachments` ([{url, contentType}]). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface ConversationDto {

@@ -13,7 +13,7 @@ type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, Record<strin
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
 
 const offerPayload = z.object({ offerId: z.uuid() });
-const presencePayload = z.object({ status: z.enum(['available', 'away', 'offline']) });
+const presencePayload = z.object({ status: z.enum(['available', 'away', 'break', 'offline']) });
 
 /** Emits to an agent's room, so every console the agent has open on any hub process hears it. */
 export function agentNotifier(ns: AgentNamespace): AgentNotifier {

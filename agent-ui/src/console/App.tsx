@@ -1,16 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import { currentUser, logout, type SessionUser } from './api/endpoints.js';
+import { onUnauthorized } from './api/http.js';
 import { LoginPage } from './auth/LoginPage.js';
+import { clearDrafts, pruneDrafts } from './conversations/drafts.js';
 import { useI18n } from './i18n/context.js';
 import { Workspace } from './workspace/Workspace.js';
 
-type AuthState = { phase: 'checking' } | { phase: 'signedOut' } | { phase: 'signedIn'; user: SessionUser };
+type AuthState =
+  | { phase: 'checking' }
+  | { phase: 'signedOut'; expired: boolean }
+  | { phase: 'signedIn'; user: SessionUser };
 
 export function App() {
   const { t } = useI18n();
   const [auth, setAuth] = useState<AuthState>({ phase: 'checking' });
 
   useEffect(() => {
+    pruneDrafts();
     let cancelled = false;
     currentUser().then(
       (user) => {
@@ -19,7 +25,7 @@ export function App() {
       () => {
         // 401 (no session) or the hub is unreachable: either way the login page,
         // which reports a network problem when the user tries to sign in.
-        if (!cancelled) setAuth({ phase: 'signedOut' });
+        if (!cancelled) setAuth({ phase: 'signedOut', expired: false });
       },
     );
     return () => {
@@ -27,16 +33,38 @@ export function App() {
     };
   }, []);
 
+  const signedIn = auth.phase === 'signedIn';
+  const signedInUser = signedIn ? auth.user : null;
+
   const signOut = useCallback(async () => {
+    if (signedInUser) clearDrafts(signedInUser.id);
     try {
       await logout();
     } catch {
       // The session may already be gone; the user still ends up signed out here.
     }
-    setAuth({ phase: 'signedOut' });
+    setAuth({ phase: 'signedOut', expired: false });
+  }, [signedInUser]);
+
+  // Drafts stay in localStorage: signing in again brings them back.
+  const sessionLost = useCallback(() => {
+    setAuth((current) => (current.phase === 'signedIn' ? { phase: 'signedOut', expired: true } : current));
   }, []);
 
-  const sessionLost = useCallback(() => setAuth({ phase: 'signedOut' }), []);
+  // While signed in, any 401 from the API means the session expired or was revoked.
+  // Coming back to the tab checks at once instead of waiting for the next click.
+  useEffect(() => {
+    if (!signedIn) return;
+    onUnauthorized(sessionLost);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') currentUser().catch(() => undefined);
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      onUnauthorized(null);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [signedIn, sessionLost]);
 
   if (auth.phase === 'checking') {
     return (
@@ -46,7 +74,7 @@ export function App() {
     );
   }
   if (auth.phase === 'signedOut') {
-    return <LoginPage onLoggedIn={(user) => setAuth({ phase: 'signedIn', user })} />;
+    return <LoginPage expired={auth.expired} onLoggedIn={(user) => setAuth({ phase: 'signedIn', user })} />;
   }
-  return <Workspace user={auth.user} onSignOut={signOut} onSessionLost={sessionLost} />;
+  return <Workspace key={auth.user.id} user={auth.user} onSignOut={signOut} onSessionLost={sessionLost} />;
 }

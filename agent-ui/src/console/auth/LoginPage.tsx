@@ -4,7 +4,13 @@ import { errorText } from '../api/errorText.js';
 import { useI18n } from '../i18n/context.js';
 import { LangSwitch } from '../i18n/LangSwitch.js';
 
-export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: SessionUser) => void }) {
+interface Props {
+  /** The previous session ended on its own (expired, revoked): say so, and that drafts are kept. */
+  expired?: boolean;
+  onLoggedIn: (user: SessionUser) => void;
+}
+
+export function LoginPage({ expired = false, onLoggedIn }: Props) {
   const { t } = useI18n();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -33,6 +39,11 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: SessionUser) => v
       <form className="login-card" onSubmit={submit} noValidate>
         <h1 className="brand">{t('app.title')}</h1>
         <h2>{t('login.title')}</h2>
+        {expired && error === null && (
+          <p className="form-note" role="status" data-testid="login-expired">
+            {t('login.expired')}
+          </p>
+        )}
         <label className="field">
           <span>{t('login.email')}</span>
           <input

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { AgentServerToClient, ConversationDto, MessageDto, TimelineDto } from '../../../../src/contracts/index.js';
 import { closeConversation, getConversation, getTimeline } from '../api/endpoints.js';
 import { errorText } from '../api/errorText.js';
@@ -13,6 +13,7 @@ import { ReplyBox } from './ReplyBox.js';
 
 interface Props {
   socket: AgentSocket;
+  userId: string;
   conversationId: string;
   /** The list's copy, shown while the full conversation loads. */
   summary: ConversationDto | null;
@@ -24,9 +25,14 @@ interface Props {
 type Loaded = { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'ready' };
 type StatusUpdate = Parameters<AgentServerToClient['message:status']>[0];
 
+/** The calendar day in the browser's time zone, to put a date between days of messages. */
+function localDay(iso: string): string {
+  return new Date(iso).toDateString();
+}
+
 /** The open conversation: header, customer history, messages, reply box. Keyed by id in the parent. */
-export function ConversationView({ socket, conversationId, summary, onClosed }: Props) {
-  const { t, dateTime } = useI18n();
+export function ConversationView({ socket, userId, conversationId, summary, onClosed }: Props) {
+  const { t, dateTime, date } = useI18n();
   const [conversation, setConversation] = useState<ConversationDto | null>(summary);
   const [messages, setMessages] = useState<MessageDto[]>([]);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
@@ -186,14 +192,27 @@ export function ConversationView({ socket, conversationId, summary, onClosed }: 
         )}
         {loaded.state === 'ready' && messages.length === 0 && <p className="muted">{t('view.noMessages')}</p>}
         <ol className="messages" aria-live="polite">
-          {messages.map((m) => (
-            <MessageBubble key={m.id} message={m} />
-          ))}
+          {messages.map((m, i) => {
+            const day = localDay(m.at);
+            const previous = messages[i - 1];
+            const newDay = !previous || localDay(previous.at) !== day;
+            return (
+              <Fragment key={m.id}>
+                {newDay && (
+                  <li className="day-divider" role="separator" data-testid="day-divider">
+                    <time dateTime={m.at}>{date(m.at)}</time>
+                  </li>
+                )}
+                <MessageBubble message={m} />
+              </Fragment>
+            );
+          })}
         </ol>
         {isClosed && <p className="closed-banner">{t('view.closed')}</p>}
       </div>
 
       <ReplyBox
+        userId={userId}
         conversationId={conversationId}
         disabled={isClosed || loaded.state !== 'ready'}
         onSent={(m) => {

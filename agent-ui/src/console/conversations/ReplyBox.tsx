@@ -3,26 +3,25 @@ import type { MessageDto } from '../../../../src/contracts/index.js';
 import { sendReply } from '../api/endpoints.js';
 import { errorText } from '../api/errorText.js';
 import { useI18n } from '../i18n/context.js';
-
-// Drafts survive switching between conversations (not page reloads).
-const drafts = new Map<string, string>();
+import { loadDraft, saveDraft } from './drafts.js';
 
 interface Props {
+  /** Drafts are kept per signed-in user and conversation (localStorage). */
+  userId: string;
   conversationId: string;
   disabled: boolean;
   onSent: (message: MessageDto) => void;
 }
 
-export function ReplyBox({ conversationId, disabled, onSent }: Props) {
+export function ReplyBox({ userId, conversationId, disabled, onSent }: Props) {
   const { t } = useI18n();
-  const [text, setTextState] = useState(() => drafts.get(conversationId) ?? '');
+  const [text, setTextState] = useState(() => loadDraft(userId, conversationId));
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   function setText(value: string) {
     setTextState(value);
-    if (value) drafts.set(conversationId, value);
-    else drafts.delete(conversationId);
+    saveDraft(userId, conversationId, value);
   }
 
   async function send() {
@@ -36,8 +35,7 @@ export function ReplyBox({ conversationId, disabled, onSent }: Props) {
       // Only clear what was sent; keep anything typed while the request ran.
       setTextState((current) => {
         const rest = current.trim() === body ? '' : current;
-        if (rest) drafts.set(conversationId, rest);
-        else drafts.delete(conversationId);
+        saveDraft(userId, conversationId, rest);
         return rest;
       });
     } catch (err) {
@@ -68,7 +66,8 @@ export function ReplyBox({ conversationId, disabled, onSent }: Props) {
       )}
       <div className="reply-row">
         <textarea
-          dir="auto"
+          // dir=auto follows what is typed; while empty, the page's direction places the placeholder.
+          dir={text ? 'auto' : undefined}
           rows={3}
           aria-label={t('reply.label')}
           placeholder={t('reply.placeholder')}

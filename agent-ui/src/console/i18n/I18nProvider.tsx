@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { I18nContext, type I18n } from './context.js';
-import { formatDate, formatDateTime, formatMoment, formatNumber } from './format.js';
+import { formatDate, formatDateTime, formatDuration, formatMoment, formatNumber, formatPercent } from './format.js';
 import { LANGS, STRINGS, interpolate, type Lang, type StringKey } from './strings.js';
 
 const STORAGE_KEY = 'pasokh:console:lang';
@@ -51,6 +51,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       date: (v) => formatDate(lang, v),
       moment: (v) => formatMoment(lang, v),
       number: (v) => formatNumber(lang, v),
+      percent: (v) => formatPercent(lang, v),
+      duration: (v) => formatDuration(lang, v),
     };
   }, [lang, setLang]);
 

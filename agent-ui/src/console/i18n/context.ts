@@ -11,6 +11,10 @@ export interface I18n {
   /** Short form for lists: time today, date and time before. */
   moment: (value: string | Date) => string;
   number: (value: number) => string;
+  /** A fraction as a percentage: 0.8 → 80%. */
+  percent: (fraction: number) => string;
+  /** Seconds as m:ss or h:mm:ss. */
+  duration: (seconds: number) => string;
 }
 
 export const I18nContext = createContext<I18n | null>(null);

@@ -30,11 +30,17 @@ function dateFormat(lang: Lang, kind: 'dateTime' | 'time' | 'date'): Intl.DateTi
   return f as Intl.DateTimeFormat;
 }
 
-function numberFormat(lang: Lang): Intl.NumberFormat {
-  const key = `n:${lang}`;
+function numberFormat(lang: Lang, kind: 'plain' | 'percent' | 'twoDigits' = 'plain'): Intl.NumberFormat {
+  const key = `n:${lang}:${kind}`;
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(NUMBER_LOCALE[lang]);
+    const options: Intl.NumberFormatOptions =
+      kind === 'percent'
+        ? { style: 'percent', maximumFractionDigits: 0 }
+        : kind === 'twoDigits'
+          ? { minimumIntegerDigits: 2, useGrouping: false }
+          : {};
+    f = new Intl.NumberFormat(NUMBER_LOCALE[lang], options);
     cache.set(key, f);
   }
   return f as Intl.NumberFormat;
@@ -66,4 +72,22 @@ export function formatMoment(lang: Lang, value: string | Date, now: Date = new D
 
 export function formatNumber(lang: Lang, value: number): string {
   return numberFormat(lang).format(value);
+}
+
+/** A fraction (0.8) as a whole percentage in the language's digits: 80%, ۸۰٪. */
+export function formatPercent(lang: Lang, fraction: number): string {
+  return numberFormat(lang, 'percent').format(fraction);
+}
+
+/** Seconds as a clock: 0:07, 12:30, 1:02:03 (negative counts as 0). */
+export function formatDuration(lang: Lang, totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = s % 60;
+  const two = numberFormat(lang, 'twoDigits');
+  const plain = numberFormat(lang);
+  return hours > 0
+    ? `${plain.format(hours)}:${two.format(minutes)}:${two.format(seconds)}`
+    : `${plain.format(minutes)}:${two.format(seconds)}`;
 }

@@ -8,8 +8,35 @@ import { ConversationView } from '../conversations/ConversationView.js';
 import { useI18n } from '../i18n/context.js';
 import { OfferPopup } from '../offers/OfferPopup.js';
 import { ACK_TIMEOUT_MS, connectAgentSocket, type AgentSocket } from '../socket/agentSocket.js';
+import { AdminPage } from '../admin/AdminPage.js';
+import { SupervisorDashboard } from '../supervisor/SupervisorDashboard.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
+import { useRoute } from './route.js';
 import { TopBar, type ConnectionState } from './TopBar.js';
 import { useNotices } from './useNotices.js';
+
+const SELECTED_KEY = 'pasokh:console:selected';
+
+/** The open conversation is remembered for the tab, so a new sign-in after an expired session reopens it. */
+function rememberedSelection(userId: string): string | null {
+  try {
+    const raw = window.sessionStorage.getItem(SELECTED_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as { userId?: unknown; conversationId?: unknown };
+    return parsed.userId === userId && typeof parsed.conversationId === 'string' ? parsed.conversationId : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberSelection(userId: string, conversationId: string | null): void {
+  try {
+    if (conversationId) window.sessionStorage.setItem(SELECTED_KEY, JSON.stringify({ userId, conversationId }));
+    else window.sessionStorage.removeItem(SELECTED_KEY);
+  } catch {
+    // Not remembered; nothing else depends on it.
+  }
+}
 
 interface Props {
   user: SessionUser;
@@ -26,9 +53,14 @@ function upsertConversation(list: ConversationDto[], c: ConversationDto): Conver
   return [...list.filter((x) => x.id !== c.id), c].sort(newestFirst);
 }
 
-/** The signed-in console: owns the /agent socket, offers, and the conversation list. */
+/**
+ * The signed-in console: owns the /agent socket, offers and the conversation
+ * list for as long as the user is signed in, whichever screen is shown, so a
+ * supervisor watching the dashboard still gets offers.
+ */
 export function Workspace({ user, onSignOut, onSessionLost }: Props) {
   const { t } = useI18n();
+  const route = useRoute(user.role);
   const { notices, notify, dismiss } = useNotices();
   const [socket, setSocket] = useState<AgentSocket | null>(null);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
@@ -39,15 +71,27 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
   const [conversations, setConversations] = useState<ConversationDto[]>([]);
   const [listLoading, setListLoading] = useState(true);
   const [listError, setListError] = useState<unknown>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(() => rememberedSelection(user.id));
   const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
 
   // Socket handlers are registered once; they read these through refs.
   const selectedRef = useRef<string | null>(null);
   const sessionLostRef = useRef(onSessionLost);
+  // Messages for the open conversation count as unread while another screen is shown.
+  const viewRef = useRef(route.view);
   useEffect(() => {
     selectedRef.current = selectedId;
   }, [selectedId]);
+  useEffect(() => {
+    viewRef.current = route.view;
+    if (route.view !== 'conversations' || selectedId === null) return;
+    setUnread((m) => {
+      if (!m.has(selectedId)) return m;
+      const next = new Map(m);
+      next.delete(selectedId);
+      return next;
+    });
+  }, [route.view, selectedId]);
   useEffect(() => {
     sessionLostRef.current = onSessionLost;
   }, [onSessionLost]);
@@ -74,15 +118,27 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
     setSocket(s);
 
     // A refused handshake usually means the session cookie is gone: check, and
-    // fall back to the login page if so. Otherwise socket.io keeps retrying.
+    // fall back to the login page if so. socket.io retries transport failures by
+    // itself but not a refusal by the hub (e.g. 'unavailable'): retry those here.
+    let retry: number | undefined;
     const checkSession = () => {
-      currentUser().catch((err: unknown) => {
-        if (err instanceof ApiError && err.status === 401) sessionLostRef.current();
-      });
+      currentUser().then(
+        () => {
+          if (!s.active) retry = window.setTimeout(() => s.connect(), 3000);
+        },
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 401) sessionLostRef.current();
+        },
+      );
     };
 
+    let connectedBefore = false;
     s.on('connect', () => {
       setConnection('connected');
+      // The hub sends every pending offer again right after a connect; offers held
+      // from before the drop may have expired or gone to someone else meanwhile.
+      if (connectedBefore) setOffers([]);
+      connectedBefore = true;
       void refreshList();
     });
     s.on('disconnect', (reason) => {
@@ -98,9 +154,10 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
         );
       }
     });
-    s.on('connect_error', () => {
+    s.on('connect_error', (err) => {
       setConnection('disconnected');
-      checkSession();
+      if (err.message === 'unauthorized') sessionLostRef.current();
+      else checkSession();
     });
     s.on('presence', (me) => setSelf(me));
     s.on('offer', (offer) => {
@@ -127,12 +184,13 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
         if (!found || found.updatedAt >= m.at) return list;
         return list.map((c) => (c.id === m.conversationId ? { ...c, updatedAt: m.at } : c)).sort(newestFirst);
       });
-      if (m.from === 'customer' && m.conversationId !== selectedRef.current) {
+      if (m.from === 'customer' && (m.conversationId !== selectedRef.current || viewRef.current !== 'conversations')) {
         setUnread((prev) => new Map(prev).set(m.conversationId, (prev.get(m.conversationId) ?? 0) + 1));
       }
     });
 
     return () => {
+      if (retry !== undefined) window.clearTimeout(retry);
       s.removeAllListeners();
       s.disconnect();
     };
@@ -144,13 +202,14 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
 
   const select = useCallback((id: string) => {
     setSelectedId(id);
+    rememberSelection(user.id, id);
     setUnread((m) => {
       if (!m.has(id)) return m;
       const next = new Map(m);
       next.delete(id);
       return next;
     });
-  }, []);
+  }, [user.id]);
 
   const changePresence = useCallback(
     async (status: PresenceStatus) => {
@@ -221,19 +280,28 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
     setConversations((list) => list.filter((c) => c.id !== id));
   }, []);
 
+  const reconnect = useCallback(() => {
+    if (socket && !socket.connected) socket.connect();
+  }, [socket]);
+
   const headOffer = offers[0];
   const selectedSummary = conversations.find((c) => c.id === selectedId) ?? null;
+  let attention = offers.length;
+  for (const count of unread.values()) attention += count;
 
   return (
     <div className="workspace">
       <TopBar
         user={user}
+        route={route}
+        attention={attention}
         self={self}
         connection={connection}
         presencePending={presencePending}
         onPresence={(s) => void changePresence(s)}
         onSignOut={onSignOut}
       />
+      {connection === 'disconnected' && <ConnectionBanner feed="agent" onRetry={reconnect} />}
       {notices.length > 0 && (
         <div className="notices" role="alert">
           {notices.map((n) => (
@@ -246,7 +314,9 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
           ))}
         </div>
       )}
-      <div className="workspace-body">
+      {route.view === 'supervisor' && <SupervisorDashboard onSessionLost={onSessionLost} />}
+      {route.view === 'admin' && <AdminPage tab={route.adminTab} />}
+      <div className="workspace-body" hidden={route.view !== 'conversations'}>
         <ConversationList
           conversations={conversations}
           selectedId={selectedId}
@@ -261,6 +331,7 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
             <ConversationView
               key={selectedId}
               socket={socket}
+              userId={user.id}
               conversationId={selectedId}
               summary={selectedSummary}
               onClosed={conversationClosed}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, chatSocket, createAgent, isolate, startHub, testConfig, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
+
+// The agent console in a real browser against a hub with real services:
+// Persian (RTL, Jalali dates, Persian digits), chat text that tries to run
+// script, and an expired session that must not cost the agent a typed draft.
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-results', 'screenshots');
+
+const iso = isolate('e2e_console_agent');
+let running: RunningHub;
+let browser: Browser;
+let admin: Client;
+const contexts: BrowserContext[] = [];
+const pages: Page[] = [];
+const visitors: ChatSocket[] = [];
+
+beforeAll(async () => {
+  running = await startHub(testConfig(iso));
+  admin = await adminClient(running.url);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') {
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: path.join(SHOTS, `failed-${ctx.task.name.replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => undefined);
+    }
+  }
+  for (const v of visitors.splice(0)) v.disconnect();
+  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+  pages.length = 0;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.stop();
+  await iso.cleanup();
+});
+
+async function newPage(locale: string): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  pages.push(page);
+  return page;
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('presence-select').waitFor();
+}
+
+async function becomeAvailable(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
+  await page.getByTestId('presence-select').selectOption('available');
+  await expect.poll(() => page.getByTestId('presence-select').inputValue()).toBe('available');
+}
+
+/** A web-chat visitor who writes `bodies`; resolves once the hub acknowledged each one. */
+async function visitorWrites(name: string, bodies: string[]): Promise<void> {
+  const v = await chatSocket(running.url, { name });
+  visitors.push(v.socket);
+  for (const body of bodies) {
+    const ack = await v.socket.timeout(10_000).emitWithAck('message', { clientId: randomUUID(), body });
+    expect(ack.ok).toBe(true);
+  }
+}
+
+async function acceptOffer(page: Page): Promise<void> {
+  const popup = page.getByTestId('offer-popup');
+  await popup.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.getByTestId('offer-accept').click();
+  await popup.waitFor({ state: 'hidden' });
+}
+
+describe('agent console', () => {
+  it('renders Persian right to left, with Jalali dates and Persian digits', async () => {
+    const agent = await createAgent(running.url, admin, { name: 'سارا رضایی' });
+    // The browser's language decides until the user picks one.
+    const page = await newPage('fa-IR');
+    await page.goto(running.url + '/');
+    await page.locator('html[dir="rtl"][lang="fa"]').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('login-submit').textContent()).toBe('ورود');
+    await signIn(page, agent.email, agent.password);
+    await becomeAvailable(page);
+
+    await visitorWrites('پریسا', ['سلام! سفارش شماره 1024 من کی می‌رسد؟']);
+    await acceptOffer(page);
+    const message = page.getByTestId('message').filter({ hasText: 'سفارش شماره 1024' });
+    await message.waitFor();
+    await page.getByTestId('reply-input').fill('سلام پریسا، سفارش شما امروز ارسال می‌شود. Tracking: PX-1024');
+    await page.getByTestId('reply-send').click();
+    await page.locator('[data-testid="message"][data-from="agent"]').filter({ hasText: 'PX-1024' }).waitFor();
+
+    // Still RTL after signing in; mixed-direction text gets dir=auto.
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    expect(await message.getAttribute('dir')).toBe('auto');
+    // The day above the messages is a Jalali date in Persian digits: 2026-11-23 is 2 Azar 1405.
+    const divider = (await page.getByTestId('day-divider').first().textContent()) ?? '';
+    expect(divider).toContain('۱۴۰۵');
+    expect(divider).toContain('آذر');
+    // Each message's full time (tooltip) is Jalali too, and no Latin digit slips into it.
+    const title = (await message.locator('xpath=..').locator('time').getAttribute('title')) ?? '';
+    expect(title).toMatch(/۱۴۰۵/);
+    expect(title).not.toMatch(/[0-9]/);
+    // The conversation header names the start date the same way.
+    expect(await page.locator('.conversation-sub').textContent()).toContain('۱۴۰۵');
+    // The reply box sits below the messages and the sidebar is on the right (mirrored layout).
+    const sidebar = await page.locator('.sidebar').boundingBox();
+    const main = await page.locator('.workspace-main').boundingBox();
+    expect(sidebar && main && sidebar.x > main.x).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'console-fa.png') });
+
+    // Switching to English mirrors back and uses the Gregorian calendar.
+    await page.getByTestId('lang-switch').click();
+    await page.locator('html[dir="ltr"][lang="en"]').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('day-divider').first().textContent()).toContain('2026');
+    await page.screenshot({ path: path.join(SHOTS, 'console-en.png') });
+  });
+
+  it('shows script-like chat text as inert text', async () => {
+    const agent = await createAgent(running.url, admin, { name: 'Xavier Safe' });
+    const page = await newPage('en-GB');
+    await page.goto(running.url + '/');
+    await signIn(page, agent.email, agent.password);
+    await becomeAvailable(page);
+
+    const img = '<img src=x onerror="window.__xss=1">';
+    const script = '<script>window.__xss=2</script>';
+    await visitorWrites('<img src=y onerror="window.__xss=3">', [img, script]);
+    // The offer pop-up shows the customer's words (whichever message it caught) as text as well.
+    await page.getByTestId('offer-popup').waitFor({ state: 'visible', timeout: 15_000 });
+    expect([img, script]).toContain(await page.getByTestId('offer-preview').textContent());
+    expect(await page.getByTestId('offer-customer').textContent()).toBe('<img src=y onerror="window.__xss=3">');
+    await page.getByTestId('offer-accept').click();
+
+    const bubbles = page.locator('[data-testid="message"][data-from="customer"]');
+    await bubbles.filter({ hasText: 'window.__xss=2' }).waitFor();
+    expect(await bubbles.allTextContents()).toEqual([img, script]);
+    expect(await page.getByTestId('message').filter({ hasText: img }).isVisible()).toBe(true);
+    // Nothing was parsed as markup, nothing ran.
+    expect(await page.locator('.messages img, .messages script, .conversation-item img').count()).toBe(0);
+    expect(await page.evaluate('typeof window.__xss')).toBe('undefined');
+    expect(await page.locator('#conversation-title').textContent()).toBe('<img src=y onerror="window.__xss=3">');
+  });
+
+  it('returns to the login page when the session expires, keeping the typed draft', async () => {
+    const agent = await createAgent(running.url, admin, { name: 'Dana Draft' });
+    const page = await newPage('en-GB');
+    await page.goto(running.url + '/');
+    await signIn(page, agent.email, agent.password);
+    await becomeAvailable(page);
+    await visitorWrites('Omid', ['Hello, I need to change my address.']);
+    await acceptOffer(page);
+    await page.getByTestId('message').filter({ hasText: 'change my address' }).waitFor();
+
+    const draft = 'Of course, Omid. Which address should we use from now on';
+    await page.getByTestId('reply-input').fill(draft);
+
+    // The session ends on the hub (as when it expires or an admin revokes it).
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'pasokh_sid');
+    expect(cookie).toBeDefined();
+    const res = await fetch(running.url + '/api/auth/logout', { method: 'POST', headers: { cookie: `pasokh_sid=${cookie!.value}` } });
+    expect(res.status).toBe(204);
+
+    // The agent's next action gets a 401: back to the login page, which says why.
+    await page.getByTestId('reply-send').click();
+    await page.getByTestId('login-expired').waitFor();
+    expect(await page.getByTestId('login-expired').textContent()).toContain('kept');
+
+    // Signing in again reopens the conversation with the draft in the reply box.
+    await signIn(page, agent.email, agent.password);
+    await expect.poll(() => page.getByTestId('reply-input').inputValue(), { timeout: 10_000 }).toBe(draft);
+    // It survives a reload as well, and it is sent only when the agent sends it.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('reply-input').inputValue(), { timeout: 10_000 }).toBe(draft);
+    expect(await page.locator('[data-testid="message"][data-from="agent"]').count()).toBe(0);
+    await page.getByTestId('reply-send').click();
+    await page.locator('[data-testid="message"][data-from="agent"]').filter({ hasText: 'Which address' }).waitFor();
+    await expect.poll(() => page.getByTestId('reply-input').inputValue()).toBe('');
+  });
+});
