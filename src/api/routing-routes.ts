@@ -81,10 +81,21 @@ export function routingRoutes(deps: { db: Db; routing: RoutingRuntime; validate:
     });
   };
 
-  /** Rejects a change that would leave the configuration inconsistent, naming the field. */
-  const check = async (queues: QueueConfig[]) => {
+  /**
+   * Rejects a change that would leave the configuration inconsistent. Problems
+   * in the queue being saved are named by its body fields (`body.escalation.1…`);
+   * problems it causes elsewhere name that other queue.
+   */
+  const check = async (queues: (QueueConfig & { name?: string })[], savedIndex: number) => {
     const skills = await db.selectFrom('agent_skills').select('skill').distinct().execute();
-    const errors = deps.validate(queues, new Set(skills.map((s) => s.skill)));
+    const errors = deps.validate(queues, new Set(skills.map((s) => s.skill))).map((e) => {
+      const m = /^queues\[(\d+)\]\.?(.*)$/.exec(e.path);
+      if (!m) return e;
+      const index = Number(m[1]);
+      const field = m[2]!.replace(/\[(\d+)\]/g, '.$1');
+      if (index === savedIndex) return { path: ['body', field].filter(Boolean).join('.'), message: e.message };
+      return { path: 'body', message: `queue ${queues[index]?.name ?? index}: ${field ? `${field}: ` : ''}${e.message}` };
+    });
     if (errors.length > 0) throw new AppError(400, 'invalid_request', `${errors[0]!.path}: ${errors[0]!.message}`, errors);
   };
 
@@ -96,7 +107,7 @@ export function routingRoutes(deps: { db: Db; routing: RoutingRuntime; validate:
     const body = parse(newQueueSchema, req.body);
     const existing = await listQueues();
     if (existing.some((q) => q.name === body.name)) throw new AppError(409, 'name_taken', `a queue named ${body.name} already exists`);
-    await check([...existing, { id: 'new', ...body }]);
+    await check([...existing, { id: 'new', ...body }], existing.length);
     const row = await db
       .insertInto('queues')
       .values({
@@ -128,7 +139,15 @@ export function routingRoutes(deps: { db: Db; routing: RoutingRuntime; validate:
     if (!current) throw notFound('queue');
     if (patch.name && patch.name !== current.name && existing.some((q) => q.name === patch.name)) throw new AppError(409, 'name_taken', `a queue named ${patch.name} already exists`);
     const next = { ...current, ...patch };
-    await check(existing.map((q) => (q.id === id ? next : q)));
+    if (current.isDefault && next.channel !== current.channel) {
+      throw new AppError(409, 'default_queue_channel', `the default ${current.channel} queue keeps its channel; create a new queue instead`, [
+        { path: 'body.channel', message: 'the channel of a default queue cannot change' },
+      ]);
+    }
+    await check(
+      existing.map((q) => (q.id === id ? next : q)),
+      existing.findIndex((q) => q.id === id),
+    );
     await db
       .updateTable('queues')
       .set({
@@ -177,6 +196,7 @@ export function routingRoutes(deps: { db: Db; routing: RoutingRuntime; validate:
     await db.updateTable('agent_state').set({ capacity: body.capacity }).where('user_id', '=', id).execute();
     await audit(db, { actorUserId: userOf(req).id, action: 'agent.capacity', subjectType: 'user', subjectId: id, data: { before: row.capacity, after: body.capacity } });
     await deps.routing.agentChanged(id);
+    await deps.routing.pushSelf(id);
     res.json({ capacity: body.capacity });
   });
 

@@ -39,7 +39,7 @@ export function usersRoutes(deps: { db: Db }): Router {
     const users = await deps.db
       .selectFrom('users')
       .leftJoin('agent_state', 'agent_state.user_id', 'users.id')
-      .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.disabled', 'agent_state.status', 'agent_state.capacity'])
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.disabled', 'agent_state.status', 'agent_state.capacity', 'agent_state.used'])
       .orderBy('users.name')
       .execute();
     const skills = await deps.db.selectFrom('agent_skills').selectAll().execute();

@@ -128,6 +128,8 @@ export interface AgentStatsDto {
   /** When the agent entered this status. */
   since: string;
   secondsInState: number;
+  /** Open conversations assigned to the agent now. */
+  conversations: number;
   /** Wrap-up ends at this time, when in wrap-up. */
   wrapUpUntil: string | null;
 }

@@ -51,7 +51,10 @@ describe('web chat, end to end over real Postgres and Redis', () => {
     expect(offer.preview).toBe('سلام، سفارش من کجاست؟');
     expect(new Date(offer.expiresAt).getTime()).toBeGreaterThan(Date.now());
 
+    const loadP = nextEvent<{ used: number }>(agentWs, 'presence');
     const accepted = await agentWs.emitWithAck('offer:accept', { offerId: offer.offerId });
+    // The console's load indicator follows: one chat is 34 of 100.
+    expect((await loadP).used).toBe(34);
     expect(accepted.ok).toBe(true);
     const conversation = (accepted as { conversation: ConversationDto }).conversation;
     expect(conversation.assignedAgentId).toBe(agent.id);

@@ -157,6 +157,7 @@ export class RoutingRuntime {
     const conversation = await conversationDto(this.o.db, outcome.conversationId);
     if (!conversation) return { ok: false, code: 'not_found', message: 'conversation not found' };
     this.o.notifier.notify(agentId, 'conversation:assigned', conversation);
+    await this.pushSelf(agentId);
     this.o.onAssigned?.({ taskId: outcome.taskId, conversationId: conversation.id, agentId, channel: conversation.channel, previousAgentId: null });
     this.o.onChange?.();
     return { ok: true, value: conversation };
@@ -172,6 +173,7 @@ export class RoutingRuntime {
     if (!moved) return false;
     await store.recordEvent(this.o.db, 'requeued', { taskId: moved.taskId, agentId: moved.agentId }, { reason });
     this.o.notifier.notify(moved.agentId, 'conversation:closed', { conversationId });
+    await this.pushSelf(moved.agentId);
     await this.poke({ kind: 'task', id: moved.taskId });
     this.o.onChange?.();
     return true;
@@ -203,6 +205,7 @@ export class RoutingRuntime {
         await this.pump();
       });
     } else if (released.agentId) this.o.bus?.publish({ kind: 'agent', id: released.agentId });
+    if (released.agentId) await this.pushSelf(released.agentId);
     this.o.onChange?.();
     return true;
   }
@@ -215,7 +218,12 @@ export class RoutingRuntime {
       const offer = await this.o.db.selectFrom('offers').select('id').where('task_id', '=', outcome.taskId).where('status', '=', 'cancelled').orderBy('decided_at', 'desc').executeTakeFirst();
       if (offer) this.o.notifier.notify(outcome.cancelledOfferAgentId, 'offer:revoked', { offerId: offer.id, reason: 'cancelled' });
     }
-    if (outcome.fromAgentId && outcome.fromAgentId !== toAgentId) this.o.notifier.notify(outcome.fromAgentId, 'conversation:closed', { conversationId });
+    if (outcome.fromAgentId && outcome.fromAgentId !== toAgentId) {
+      this.o.notifier.notify(outcome.fromAgentId, 'conversation:closed', { conversationId });
+      await this.pushSelf(outcome.fromAgentId);
+    }
+    if (outcome.cancelledOfferAgentId) await this.pushSelf(outcome.cancelledOfferAgentId);
+    await this.pushSelf(toAgentId);
     await this.poke({ kind: 'task', id: outcome.taskId });
     const conversation = await conversationDto(this.o.db, conversationId);
     if (!conversation) return { ok: false, code: 'not_found', message: 'conversation not found' };
@@ -250,6 +258,12 @@ export class RoutingRuntime {
       .where('users.id', '=', agentId)
       .executeTakeFirst();
     return row ?? null;
+  }
+
+  /** Tells the agent's consoles their load and status changed. */
+  async pushSelf(agentId: string): Promise<void> {
+    const self = await this.agentSelf(agentId);
+    if (self) this.o.notifier.notify(agentId, 'presence', self);
   }
 
   /** Waits until every step queued so far has run (tests and shutdown). */

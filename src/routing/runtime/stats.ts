@@ -80,6 +80,13 @@ export async function agentStats(db: Db, connected: Set<string>): Promise<AgentS
       'agent_state.status_since',
       'agent_state.wrap_up_until',
       sql<number>`extract(epoch from now() - agent_state.status_since)::float8`.as('in_state'),
+      (eb) =>
+        eb
+          .selectFrom('conversations')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('conversations.assigned_agent_id', '=', 'users.id')
+          .where('conversations.status', '=', 'open')
+          .as('conversations'),
     ])
     .where('users.disabled', '=', false)
     .orderBy('users.name')
@@ -94,6 +101,7 @@ export async function agentStats(db: Db, connected: Set<string>): Promise<AgentS
     capacity: r.capacity,
     since: r.status_since.toISOString(),
     secondsInState: Math.round(r.in_state),
+    conversations: r.conversations ?? 0,
     wrapUpUntil: r.wrap_up_until && r.wrap_up_until.getTime() > now ? r.wrap_up_until.toISOString() : null,
   }));
 }
