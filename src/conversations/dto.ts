@@ -16,6 +16,7 @@ export function toMessageDto(row: MessageRow, authorName: string | null = null):
     status: row.status,
     statusReason: row.status_reason,
     at: row.created_at.toISOString(),
+    metadata: row.metadata,
   };
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { smsSegments } from '../domain/sms-segments.js';
 import type { Db } from '../db/index.js';
 import type { MessageRow } from '../db/schema.js';
 import { conflict, notFound } from '../errors.js';
@@ -33,6 +34,8 @@ export async function storeReply(db: Db, conversationId: string, authorUserId: s
         external_id: null,
         status: 'queued',
         status_reason: null,
+        // The console shows what an SMS reply costs.
+        metadata: JSON.stringify(conv.channel === 'sms' ? { segments: smsSegments(body) } : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -121,6 +121,7 @@ function errorHandler(log: Logger): ErrorRequestHandler {
         err.type === 'entity.too.large'
           ? { code: 'payload_too_large', message: `request body is larger than ${err.limit} bytes` }
           : { code: 'invalid_body', message: err.type === 'entity.parse.failed' ? 'request body is not valid JSON' : err.message };
+      log.warn({ method: req.method, path: req.path, status, type: err.type }, 'request body refused');
     } else {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
     }
