@@ -5,6 +5,7 @@
 //         Twilio signs it, to /webhooks/twilio/sms.
 //
 // Add a subcommand by adding an entry to `commands`.
+import { emailSimulateCommand } from '../channels/email/simulate.js';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -142,7 +143,7 @@ Environment: TWILIO_AUTH_TOKEN (required: signs the request), PUBLIC_URL, TWILIO
   },
 };
 
-const commands: Record<string, Subcommand> = { sms };
+const commands: Record<string, Subcommand> = { sms, email: emailSimulateCommand };
 
 function help(): string {
   return ['usage: npm run simulate -- <command> [options]', '', ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`), '', 'npm run simulate -- <command> --help for its options'].join('\n');

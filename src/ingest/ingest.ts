@@ -194,10 +194,15 @@ async function threadedConversation(tx: Tx, id: string | null | undefined, custo
 }
 
 async function openConversation(tx: Tx, customerId: string, channel: Channel, queueId: string): Promise<string> {
+  const values = { customer_id: customerId, channel, queue_id: queueId, assigned_agent_id: null, closed_at: null };
+  // Email threads by its headers: mail that matched no thread starts a conversation of its own
+  // (several open email threads per customer; migrations/0004_email.sql).
+  if (channel === 'email') return (await tx.insertInto('conversations').values(values).returning('id').executeTakeFirstOrThrow()).id;
   const inserted = await tx
     .insertInto('conversations')
-    .values({ customer_id: customerId, channel, queue_id: queueId, assigned_agent_id: null, closed_at: null })
-    .onConflict((oc) => oc.columns(['customer_id', 'channel']).where('status', '=', 'open').doNothing())
+    .values(values)
+    // The predicate must match the partial unique index conversations_open_per_channel.
+    .onConflict((oc) => oc.columns(['customer_id', 'channel']).where('status', '=', 'open').where('channel', '<>', 'email').doNothing())
     .returning('id')
     .executeTakeFirst();
   if (inserted) return inserted.id;
