@@ -34,6 +34,7 @@ import { agentNotifier, attachAgentNamespace, type AgentNamespace } from './real
 import { requireRole } from './realtime/auth.js';
 import { Presence } from './realtime/presence.js';
 import { attachSupervisorNamespace, type SupervisorNamespace } from './realtime/supervisor-namespace.js';
+import { validateQueues } from './routing/engine/index.js';
 import { RedisPokeBus } from './routing/runtime/bus.js';
 import { LeaderLease } from './routing/runtime/leader.js';
 import { RoutingRuntime } from './routing/runtime/runtime.js';
@@ -251,7 +252,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
       usersRoutes({ db }),
       conversationsRoutes({ db, routing, outbox, events }),
-      routingRoutes({ db, routing, validate: () => [] }),
+      routingRoutes({ db, routing, validate: validateQueues }),
       ...channelModules.flatMap((m) => m.routers ?? []),
     ],
   });

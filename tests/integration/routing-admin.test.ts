@@ -37,6 +37,8 @@ describe('routing admin API', () => {
   });
 
   it('creates a queue with a skill expression and escalation, audited, and updates it without restart', async () => {
+    // Skills a queue names must exist on some agent.
+    await createAgent(running.url, admin, { name: 'Billing FA', skills: [{ skill: 'lang.fa', level: 8 }, { skill: 'billing', level: 7 }, { skill: 'sales', level: 3 }] });
     const res = await admin.json<{ queue: QueueOut }>('POST', '/api/queues', {
       name: 'persian-billing',
       channel: 'webchat',
@@ -65,6 +67,22 @@ describe('routing admin API', () => {
 
     const channel = await admin.json<{ error: { details: { path: string }[] } }>('POST', '/api/queues', { name: 'bad3', channel: 'fax' });
     expect(channel.body.error.details.map((d) => d.path)).toContain('body.channel');
+
+    const unknown = await admin.json<{ error: { message: string; details: { path: string }[] } }>('POST', '/api/queues', { name: 'bad4', channel: 'webchat', requirement: { skill: 'klingon' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details[0]!.path).toBe('body.requirement.skill');
+    expect(unknown.body.error.message).toContain('klingon');
+
+    // Overflow chains may not loop: q1 → q2 → q1 is refused, naming the cycle.
+    const q1 = await admin.json<{ queue: { id: string } }>('POST', '/api/queues', { name: 'loop-1', channel: 'sms' });
+    const q2 = await admin.json<{ queue: { id: string } }>('POST', '/api/queues', { name: 'loop-2', channel: 'sms', escalation: [{ afterSeconds: 60, overflowToQueueId: q1.body.queue.id }] });
+    expect(q2.status).toBe(201);
+    const cycle = await admin.json<{ error: { message: string; details: { path: string }[] } }>('PATCH', `/api/queues/${q1.body.queue.id}`, {
+      escalation: [{ afterSeconds: 60, overflowToQueueId: q2.body.queue.id }],
+    });
+    expect(cycle.status).toBe(400);
+    // The cycle is reported where the validator closes it: here on the other queue, by name.
+    expect(cycle.body.error.message).toMatch(/loop-2.*overflow cycle/);
 
     const dup = await admin.json<{ error: { code: string } }>('POST', '/api/queues', { name: 'webchat', channel: 'webchat' });
     expect(dup.status).toBe(409);

@@ -1,4 +1,6 @@
 export { RoutingEngine } from './engine.js';
 export { longestIdle } from './policies.js';
-export { meetsSkills } from './skills.js';
+export { meetsExpr, meetsSkills, stepRequirement } from './skills.js';
+export { validateQueues, SKILL_NAME } from './validate.js';
+export type { QueueIssue } from './validate.js';
 export type * from './types.js';

@@ -17,7 +17,12 @@ export interface EscalationStep {
   lowerMinLevelBy?: number;
   /** Also accept agents matching this expression (OR with the requirement). */
   alsoAccept?: SkillExpr;
-  /** Move the task to another queue; it keeps its original enqueuedAt (its place in line). */
+  /**
+   * Move the task to another queue; it keeps its original enqueuedAt (its place in line, and the clock
+   * for the target's own steps). The engine does not move a task to a queue it does not know or that
+   * the task has already been in (so even an unvalidated cycle cannot ping-pong); the step then only
+   * applies its other relaxations.
+   */
   overflowToQueueId?: string;
 }
 
@@ -42,10 +47,13 @@ export interface QueueConfig {
   wrapUpSeconds: number;
 }
 
+/** Presence as the engine sees it: 'break' is treated like 'away' (no new work, no sticky wait). */
+export type AgentStatus = PresenceStatus | 'break';
+
 /** What the engine knows about an agent. Times are epoch milliseconds, supplied by the caller. */
 export interface EngineAgent {
   id: string;
-  status: PresenceStatus;
+  status: AgentStatus;
   /** At least one console is connected; an agent with no open console is never offered work. */
   connected: boolean;
   capacity: number;
@@ -74,17 +82,29 @@ export interface EngineTask {
 }
 
 export interface Explanation {
+  /** The rule that chose: the strategy's name, or 'sticky' when the customer's own agent was chosen. */
   rule: string;
   candidates: number;
   /** The best few candidates in policy order, the chosen one first. */
   ranked: string[];
   summary: string;
+  /** Set for tasks of a configured queue. */
+  queueId?: string;
+  strategy?: Strategy;
+  /** Escalation steps applied in this queue so far (0 = the queue's own requirement; 1 = escalation[0] …). */
+  step?: number;
+  /** How stickiness applied: the customer's agent was chosen, or why it fell back to the strategy. */
+  sticky?: 'preferred-agent' | 'budget-expired' | 'agent-unavailable';
+  /** The agent had been kept free for this task because it waited past the SL threshold (see drain rule). */
+  drained?: boolean;
 }
 
 export type Decision =
   | { type: 'offer'; taskId: string; agentId: string; cost: number; why: Explanation }
   | { type: 'agent.away'; agentId: string; reason: 'missed-offers'; missed: number }
+  /** step: 1 = the queue's first escalation step (`escalation[0]`); each step of a queue is applied at most once, in order. */
   | { type: 'task.escalated'; taskId: string; queueId: string; step: number; reason: 'timer' | 'predicted-breach' }
+  /** Emitted right after the task.escalated of the overflow step; the task keeps its enqueuedAt. */
   | { type: 'task.overflowed'; taskId: string; fromQueueId: string; toQueueId: string };
 
 export type EngineEvent =
@@ -98,8 +118,11 @@ export type EngineEvent =
   | { type: 'offer.accepted'; offerId: string }
   | { type: 'offer.rejected'; offerId: string }
   | { type: 'offer.expired'; offerId: string }
-  /** Work held by an agent ended (conversation closed); capacity comes back. */
-  | { type: 'work.released'; agentId: string; cost: number; wrapUpMs?: number }
+  /**
+   * Work held by an agent ended (conversation closed); capacity comes back. wrapUpMs: wrap-up before
+   * new work; when absent, the wrap-up of `queueId` (if the engine knows that queue) applies.
+   */
+  | { type: 'work.released'; agentId: string; cost: number; wrapUpMs?: number; queueId?: string }
   | { type: 'queue.upserted'; queue: QueueConfig }
   | { type: 'queue.removed'; queueId: string };
 
@@ -115,4 +138,31 @@ export interface EngineOptions {
   redeclineCooldownMs?: number;
   /** Consecutive missed offers that turn an agent away. */
   maxMissedOffers?: number;
+  /** Mean handle time assumed for wait predictions before completions have been seen (default 5 min). */
+  defaultHandleMs?: number;
+  /** Time constant of the handle-time estimate used by predictive escalation (default 1 h). */
+  handleWindowMs?: number;
+  /** Time constant of the rolling occupancy used by 'least-occupied' (default 30 min). */
+  occupancyWindowMs?: number;
+  /**
+   * Re-examine every waiting task on every decide instead of only what the last events could have
+   * unblocked. Same decisions, O(waiting tasks) per decide: a reference for tests and benchmarks.
+   */
+  fullScan?: boolean;
+}
+
+/** A task as the engine currently sees it (for statistics, explanations and tests). */
+export interface TaskView {
+  id: string;
+  queueId: string;
+  phase: 'waiting' | 'reserved' | 'offered';
+  /** Whether the engine knows the queue (else the legacy AND list and longest idle apply). */
+  configured: boolean;
+  /** Escalation steps applied in the current queue (0 = none; 1 = escalation[0] …). */
+  step: number;
+  /** The sticky agent this task is being held for, within its wait budget. */
+  heldFor: string | null;
+  /** The agent kept free for this task by the drain rule. */
+  drainingAgent: string | null;
+  agentId: string | null;
 }

@@ -396,6 +396,8 @@ export class RoutingRuntime {
         this.o.log.info({ taskId: d.taskId, from: d.fromQueueId, to: d.toQueueId }, 'task overflowed');
         return null;
       case 'task.escalated':
+        // A rebuilt engine replays steps already applied before a restart: record each step once.
+        if (await store.hasEvent(this.o.db, d.taskId, 'escalated', { queueId: d.queueId, step: d.step })) return null;
         await store.recordEvent(this.o.db, 'escalated', { taskId: d.taskId }, { queueId: d.queueId, step: d.step, reason: d.reason });
         this.o.log.info({ taskId: d.taskId, queueId: d.queueId, step: d.step, reason: d.reason }, 'task escalated');
         return null;

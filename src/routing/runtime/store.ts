@@ -405,3 +405,14 @@ export async function requeueAssigned(db: Db, conversationId: string): Promise<{
     return { taskId: task.id, agentId: task.assigned_agent_id };
   });
 }
+
+export async function hasEvent(db: Db, taskId: string, kind: string, contains: Record<string, unknown>): Promise<boolean> {
+  const row = await db
+    .selectFrom('routing_events')
+    .select('id')
+    .where('task_id', '=', taskId)
+    .where('kind', '=', kind)
+    .where(sql<boolean>`data @> ${JSON.stringify(contains)}::jsonb`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
