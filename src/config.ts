@@ -22,6 +22,10 @@ const schema = z
     PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be an absolute URL' }).optional()),
     TWILIO_ACCOUNT_SID: z.preprocess(emptyToUndefined, z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
     TWILIO_AUTH_TOKEN: optionalString,
+    // Browser phones (Twilio Voice SDK): an API key and secret sign access tokens for a TwiML app.
+    TWILIO_API_KEY: z.preprocess(emptyToUndefined, z.string().regex(/^SK[0-9a-fA-F]{32}$/, 'must look like SK followed by 32 hex digits').optional()),
+    TWILIO_API_SECRET: optionalString,
+    TWILIO_TWIML_APP_SID: z.preprocess(emptyToUndefined, z.string().regex(/^AP[0-9a-fA-F]{32}$/, 'must look like AP followed by 32 hex digits').optional()),
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email({ error: 'must be an email address' }).optional()),
     ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
     SECRET_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
@@ -51,7 +55,14 @@ export interface Config {
   redisUrl: string;
   redisPrefix: string;
   publicUrl: string;
-  twilio: { accountSid: string | undefined; authToken: string | undefined };
+  twilio: {
+    accountSid: string | undefined;
+    authToken: string | undefined;
+    /** Voice access tokens for agents' browsers (all three, or the token endpoint answers 503). */
+    apiKey?: string | undefined;
+    apiSecret?: string | undefined;
+    twimlAppSid?: string | undefined;
+  };
   admin: { email: string; password: string } | undefined;
   secretKey: string | undefined;
   logLevel: Env['LOG_LEVEL'];
@@ -88,7 +99,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
-    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN },
+    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiKey: e.TWILIO_API_KEY, apiSecret: e.TWILIO_API_SECRET, twimlAppSid: e.TWILIO_TWIML_APP_SID },
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
     secretKey: e.SECRET_KEY,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { voiceOpenApiPaths } from '../channels/voice/openapi.js';
 import { newQueueSchema, queuePatchSchema } from './routing-routes.js';
 import { newUserSchema, skillSchema } from './users-routes.js';
 
@@ -58,6 +59,25 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       '/api/users/{id}/agent': {
         patch: { summary: 'Change an agent’s capacity (supervisor, admin)', requestBody: json(z.object({ capacity: z.number().int() })), responses: { 200: { description: '{capacity}' }, 409: error } },
       },
+      '/webhooks/twilio/sms': { post: { summary: 'Twilio: inbound SMS/MMS (X-Twilio-Signature for PUBLIC_URL + path, 403 otherwise); answers TwiML', responses: { 200: { description: 'TwiML' }, 400: error, 403: error } } },
+      '/webhooks/twilio/sms/status': { post: { summary: 'Twilio: delivery status of a reply (signed); moves the message forward only', responses: { 200: { description: 'handled' }, 403: error } } },
+      '/api/sms/numbers': {
+        get: { summary: 'Business SMS numbers and their queues (admin)', responses: { 200: { description: '{numbers}' } } },
+        post: { summary: 'Map a business number to an sms queue (admin, audited)', responses: { 201: { description: '{number}' }, 400: error, 409: error } },
+      },
+      '/api/sms/numbers/{number}': { delete: { summary: 'Remove a number mapping (admin, audited)', responses: { 204: { description: 'removed' }, 404: error } } },
+      '/api/sms/conversations/{id}': { get: { summary: 'SMS details of a conversation: business number, opt-out state', responses: { 200: { description: '{…}' }, 404: error } } },
+      '/api/email/mailboxes': {
+        get: { summary: 'Mailboxes (admin); passwords are never returned', responses: { 200: { description: '{mailboxes}' } } },
+        post: { summary: 'Add a mailbox with IMAP and SMTP settings and a queue (admin, audited; passwords encrypted at rest)', responses: { 201: { description: '{mailbox}' }, 400: error } },
+      },
+      '/api/email/mailboxes/{id}': {
+        patch: { summary: 'Change a mailbox; its fetcher restarts (admin, audited)', responses: { 200: { description: '{mailbox}' }, 400: error, 404: error } },
+        delete: { summary: 'Remove a mailbox (admin, audited)', responses: { 204: { description: 'removed' } } },
+      },
+      '/api/email/attachments/{id}': { get: { summary: 'An email attachment, for staff who may see its conversation', responses: { 200: { description: 'the file' }, 403: error, 404: error } } },
+      '/api/email/quarantine': { get: { summary: 'Messages that could not be parsed, kept raw (admin)', responses: { 200: { description: '{messages}' } } } },
+      ...voiceOpenApiPaths(),
       '/api/customers/{id}/timeline': { get: { summary: 'Every conversation of the customer across channels', responses: { 200: { description: '{customer, conversations}' }, 403: error, 404: error } } },
     },
   };

@@ -83,6 +83,8 @@ export interface ChannelContext {
   routing: {
     requeue(conversationId: string, reason: string): Promise<boolean>;
     closeConversation(conversationId: string): Promise<boolean>;
+    /** Give an assigned or waiting conversation to another agent now (voice: cold transfer to an agent); emits task.assigned. */
+    reassign?(conversationId: string, toAgentId: string): Promise<{ ok: true } | { ok: false; code: string; message: string }>;
   };
 }
 

@@ -6,6 +6,7 @@
 //
 // Add a subcommand by adding an entry to `commands`.
 import { emailSimulateCommand } from '../channels/email/simulate.js';
+import { voiceCallCommand } from '../channels/voice/simulate.js';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -143,7 +144,7 @@ Environment: TWILIO_AUTH_TOKEN (required: signs the request), PUBLIC_URL, TWILIO
   },
 };
 
-const commands: Record<string, Subcommand> = { sms, email: emailSimulateCommand };
+const commands: Record<string, Subcommand> = { sms, email: emailSimulateCommand, call: voiceCallCommand };
 
 function help(): string {
   return ['usage: npm run simulate -- <command> [options]', '', ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`), '', 'npm run simulate -- <command> --help for its options'].join('\n');
