@@ -1,4 +1,4 @@
-// npm run demo: a seeded demo center and simulated web-chat visitors, so a
+// npm run demo: a seeded demo center with simulated web-chat visitors and SMS customers, so a
 // newcomer sees conversations arrive in the console within a minute.
 import { io as connect } from 'socket.io-client';
 import { loadConfig } from '../config.js';
@@ -7,6 +7,8 @@ import { createHub } from '../hub.js';
 import { createLogger } from '../logger.js';
 import { createUser, type NewUser } from '../users.js';
 import type { Socket } from 'socket.io-client';
+import { TwilioFake } from '../../tests/helpers/twilio-fake.js';
+import { inboundSmsParams, postSignedTwilioWebhook } from './simulate.js';
 
 const DEMO_PASSWORD = 'pasokh-demo-123';
 
@@ -18,6 +20,13 @@ const people: NewUser[] = [
   { email: 'nima@demo.pasokh', password: DEMO_PASSWORD, name: 'Nima Karimi', role: 'agent', skills: [{ skill: 'fa', level: 8 }, { skill: 'tech', level: 5 }] },
 ];
 
+// SMS customers writing to the demo's business number.
+const texters = [
+  { from: '+989121234567', body: 'سلام، کد تخفیف من کار نمی‌کند' },
+  { from: '+14155550123', body: 'Is the store open on Sunday?' },
+];
+const BUSINESS_NUMBER = '+15005550006';
+
 const visitors = [
   { name: 'Reza Tehrani', lines: ['سلام، سفارش ۱۲۳۴۵ من هنوز نرسیده', 'ممنون می‌شوم پیگیری کنید'] },
   { name: 'Emma Clark', lines: ['Hi, I was charged twice for my subscription.', 'Can you refund one of them?'] },
@@ -26,9 +35,20 @@ const visitors = [
 ];
 
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, ADMIN_EMAIL: process.env['ADMIN_EMAIL'] ?? people[0]!.email, ADMIN_PASSWORD: process.env['ADMIN_PASSWORD'] ?? DEMO_PASSWORD });
+  // Twilio's REST API is a local recording fake here: the demo never calls the internet,
+  // and agents' SMS replies show as sent on the timeline.
+  const twilioFake = await new TwilioFake().start();
+  const port0 = process.env['PORT'] ?? '3000';
+  const config = loadConfig({
+    ...process.env,
+    ADMIN_EMAIL: process.env['ADMIN_EMAIL'] ?? people[0]!.email,
+    ADMIN_PASSWORD: process.env['ADMIN_PASSWORD'] ?? DEMO_PASSWORD,
+    TWILIO_ACCOUNT_SID: twilioFake.accountSid,
+    TWILIO_AUTH_TOKEN: twilioFake.authToken,
+    PUBLIC_URL: process.env['PUBLIC_URL'] ?? `http://localhost:${port0}`,
+  });
   const log = createLogger(process.env['LOG_LEVEL'] ?? 'warn');
-  const hub = await createHub(config, { log });
+  const hub = await createHub(config, { log, channelOptions: { twilioHttpClient: twilioFake.httpClient() } });
   for (const p of people) {
     const exists = await hub.db.selectFrom('users').select('id').where('email', '=', p.email).executeTakeFirst();
     if (!exists) await createUser(hub.db, p, null);
@@ -58,14 +78,32 @@ async function main(): Promise<void> {
     }
     console.log(`  visitor "${v.name}" started a chat`);
   };
+  let t = 0;
+  const text = async () => {
+    const who = texters[t % texters.length]!;
+    t += 1;
+    const res = await postSignedTwilioWebhook({
+      targetUrl: base,
+      publicUrl: config.publicUrl,
+      authToken: twilioFake.authToken,
+      path: '/webhooks/twilio/sms',
+      params: inboundSmsParams({ from: who.from, to: BUSINESS_NUMBER, body: who.body, accountSid: twilioFake.accountSid }),
+    });
+    console.log(`  SMS from ${who.from} ${res.status === 200 ? 'arrived' : `was refused (${res.status})`}`);
+  };
   const first = setTimeout(() => void visit().catch((err: unknown) => console.error(err)), 3_000);
   const timer = setInterval(() => void visit().catch((err: unknown) => console.error(err)), 20_000);
+  const smsTimer = setInterval(() => void text().catch((err: unknown) => console.error(err)), 30_000);
+  const firstSms = setTimeout(() => void text().catch((err: unknown) => console.error(err)), 8_000);
 
   const stop = async () => {
     clearTimeout(first);
     clearInterval(timer);
+    clearTimeout(firstSms);
+    clearInterval(smsTimer);
     for (const s of sockets) s.close();
     await hub.stop();
+    await twilioFake.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
