@@ -47,14 +47,19 @@ export class Presence {
     if ((await this.redis.hlen(this.key(agentId))) > 0) await this.redis.sadd(this.indexKey(), agentId);
   }
 
-  async connectedAgents(): Promise<Set<string>> {
-    const agents = await this.redis.smembers(this.indexKey());
-    const now = Date.now();
+  /** One round trip to Redis however many agents there are. */
+  async connectedAgents(only?: string[]): Promise<Set<string>> {
+    const agents = only ?? (await this.redis.smembers(this.indexKey()));
     const result = new Set<string>();
-    for (const agentId of agents) {
-      const fields = await this.redis.hgetall(this.key(agentId));
+    if (agents.length === 0) return result;
+    const pipeline = this.redis.pipeline();
+    for (const agentId of agents) pipeline.hgetall(this.key(agentId));
+    const replies = (await pipeline.exec()) ?? [];
+    const now = Date.now();
+    agents.forEach((agentId, i) => {
+      const fields = (replies[i]?.[1] ?? {}) as Record<string, string>;
       if (Object.values(fields).some((until) => Number(until) > now)) result.add(agentId);
-    }
+    });
     return result;
   }
 

@@ -248,6 +248,8 @@ export class RoutingEngine {
   private readonly tasks = new Map<string, TaskState>();
   private readonly offers = new Map<string, string>(); // offerId → taskId
   private readonly settled = new Set<string>();
+  private readonly settledRing: (string | undefined)[] = new Array<string | undefined>(SETTLED_KEPT);
+  private settledAt = 0;
   private readonly queues = new Map<string, QueueState>();
   private readonly legacyGroups = new Map<string, Group>();
   private readonly tasksByQueue = new Map<string, Set<TaskState>>();
@@ -1385,13 +1387,19 @@ export class RoutingEngine {
 
   /** Remembers recent settled offers so a late duplicate offer.created cannot revive one. */
   private settle(offerId: string): void {
+    if (this.settled.has(offerId)) return;
+    // A fixed ring of the last SETTLED_KEPT ids: O(1) per offer. (Deleting the
+    // oldest entry of a Set and asking it for its first value again walks the
+    // deleted slots each time, which grew costly at volume.)
+    const evicted = this.settledRing[this.settledAt];
+    if (evicted !== undefined) this.settled.delete(evicted);
+    this.settledRing[this.settledAt] = offerId;
+    this.settledAt = (this.settledAt + 1) % SETTLED_KEPT;
     this.settled.add(offerId);
-    if (this.settled.size > 10_000) {
-      const oldest = this.settled.values().next().value;
-      if (oldest !== undefined) this.settled.delete(oldest);
-    }
   }
 }
+
+const SETTLED_KEPT = 10_000;
 
 function sameSkills(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
   const ka = Object.keys(a);

@@ -12,8 +12,8 @@ export interface AgentNotifier {
 }
 
 export interface PresenceView {
-  /** Agents with at least one console connected, on any hub process. */
-  connectedAgents(): Promise<Set<string>>;
+  /** Agents with at least one console connected, on any hub process (among `only`, when given). */
+  connectedAgents(only?: string[]): Promise<Set<string>>;
 }
 
 export interface RoutingMetrics {
@@ -198,13 +198,18 @@ export class RoutingRuntime {
     if (!released) return false;
     if (this.active) {
       await this.serial(async () => {
+        const now = this.now();
         if (released.agentId) {
-          this.engine.apply({ type: 'work.released', agentId: released.agentId, cost: released.cost, wrapUpMs: released.wrapUpMs }, this.now());
+          this.engine.apply({ type: 'work.released', agentId: released.agentId, cost: released.cost, wrapUpMs: released.wrapUpMs }, now);
+        } else if (released.taskId && this.engine.taskPhase(released.taskId) !== undefined) {
+          // Closed before anyone took it: out of the queue, and any ringing offer's capacity back.
+          this.engine.apply({ type: 'task.removed', taskId: released.taskId }, now);
+          if (released.offerAgentIds.length > 0) await this.refreshAgents(released.offerAgentIds);
         }
-        await this.resyncTasks();
         await this.pump();
       });
     } else if (released.agentId) this.o.bus?.publish({ kind: 'agent', id: released.agentId });
+    else if (released.taskId) this.o.bus?.publish({ kind: 'task', id: released.taskId });
     if (released.agentId) await this.pushSelf(released.agentId);
     this.o.onChange?.();
     return true;
@@ -307,7 +312,7 @@ export class RoutingRuntime {
    * adds leases it is still taking itself).
    */
   private async refreshAgents(ids?: string[]): Promise<void> {
-    const connected = await this.o.presence.connectedAgents();
+    const connected = await this.o.presence.connectedAgents(ids);
     const now = this.now();
     for (const a of await store.loadAgents(this.o.db, ids)) {
       const agent = store.toEngineAgent(a, connected.has(a.id));
@@ -325,13 +330,22 @@ export class RoutingRuntime {
     if (phase === 'reserved') return; // our own lease is being taken; its outcome will settle it
     const inStep = row ? (phase === 'waiting' && !row.pendingOffer) || (phase === 'offered' && row.pendingOffer !== null) : phase === undefined;
     if (inStep) return;
+    // Agents whose capacity this task held or holds: only they need Postgres' figures again.
+    const involved = new Set<string>();
+    const before = this.engine.task(taskId)?.agentId;
+    if (before) involved.add(before);
+    if (row?.pendingOffer) involved.add(row.pendingOffer.agentId);
     if (phase !== undefined) this.engine.apply({ type: 'task.removed', taskId }, now);
     if (row) {
       this.engine.apply({ type: 'task.added', task: row }, now);
       if (row.pendingOffer) this.engine.apply({ type: 'offer.created', offerId: row.pendingOffer.offerId, taskId, agentId: row.pendingOffer.agentId }, now);
     }
-    // Capacity moved with it: take the agents' figures from Postgres again.
-    await this.refreshAgents();
+    // A task that left on an accepted offer stays on its agent; a poke about it is about that agent too.
+    if (!row && phase !== undefined) {
+      const assigned = await this.o.db.selectFrom('routing_tasks').select('assigned_agent_id').where('id', '=', taskId).executeTakeFirst();
+      if (assigned?.assigned_agent_id) involved.add(assigned.assigned_agent_id);
+    }
+    if (involved.size > 0) await this.refreshAgents([...involved]);
   }
 
   /** Learns tasks other processes created or changed, and forgets tasks no longer open. */

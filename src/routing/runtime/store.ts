@@ -257,7 +257,7 @@ export async function overdueOffers(db: Db): Promise<{ id: string; agent_id: str
 export async function completeConversation(
   db: Db,
   conversationId: string,
-): Promise<{ agentId: string | null; cost: number; offerIds: string[]; wrapUpMs: number } | null> {
+): Promise<{ taskId: string | null; agentId: string | null; cost: number; offerAgentIds: string[]; wrapUpMs: number } | null> {
   return db.transaction().execute(async (tx) => {
     const conv = await tx
       .updateTable('conversations')
@@ -279,7 +279,7 @@ export async function completeConversation(
       .where('status', 'in', ['waiting', 'offered', 'assigned'])
       .returning(['id', 'status', 'assigned_agent_id', 'cost', 'queue_id'])
       .executeTakeFirst();
-    if (!task) return { agentId: null, cost: 0, offerIds: [], wrapUpMs: 0 };
+    if (!task) return { taskId: null, agentId: null, cost: 0, offerAgentIds: [], wrapUpMs: 0 };
     // A still-pending offer for a closed conversation is void.
     const cancelled = await tx
       .updateTable('offers')
@@ -302,9 +302,9 @@ export async function completeConversation(
         }))
         .where('user_id', '=', task.assigned_agent_id)
         .execute();
-      return { agentId: task.assigned_agent_id, cost: task.cost, offerIds: [], wrapUpMs };
+      return { taskId: task.id, agentId: task.assigned_agent_id, cost: task.cost, offerAgentIds: [], wrapUpMs };
     }
-    return { agentId: null, cost: 0, offerIds: cancelled.map((o) => o.id), wrapUpMs: 0 };
+    return { taskId: task.id, agentId: null, cost: 0, offerAgentIds: cancelled.map((o) => o.agent_id), wrapUpMs: 0 };
   });
 }
 
