@@ -1,0 +1,10 @@
+export { AbandonmentLedger, abandonmentRate, DEFAULT_AMD_FALSE_POSITIVE_RATE } from './abandonment.js';
+export type { AbandonmentCounts, AbandonmentKind, AbandonmentSummary, CountingOptions, WindowRate } from './abandonment.js';
+export { mayRedial } from './redial.js';
+export type { AttemptOutcome, AttemptRecord, NumberHistory, RedialOptions, RedialReason, RedialVerdict } from './redial.js';
+export { allTabledZones, isKnownTimeZone, REGION_ZONES, resolveTimeZones } from './timezones.js';
+export type { ZoneResolution, ZoneSource } from './timezones.js';
+export { DAY_MS, HOUR_MS, MINUTE_MS, ruleSetFor, UK_RULES, US_RULES } from './types.js';
+export type { RuleSet, RuleSetId } from './types.js';
+export { isInsideCallingWindow, localTimeOfDayMs, withinCallingWindow, zoneOffsetMs } from './window.js';
+export type { WindowOptions, WindowReason, WindowVerdict } from './window.js';
