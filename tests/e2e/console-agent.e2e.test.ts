@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, chatSocket, createAgent, isolate, startHub, testConfig, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
 
 // The agent console in a real browser against a hub with real services:
 // Persian (RTL, Jalali dates, Persian digits), chat text that tries to run
 // script, and an expired session that must not cost the agent a typed draft.
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 
 const iso = isolate('e2e_console_agent');
 let running: RunningHub;
@@ -22,19 +20,12 @@ const visitors: ChatSocket[] = [];
 beforeAll(async () => {
   running = await startHub(testConfig(iso));
   admin = await adminClient(running.url);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') {
-    for (const [i, page] of pages.entries()) {
-      await page.screenshot({ path: path.join(SHOTS, `failed-${ctx.task.name.replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => undefined);
-    }
+    await screenshotFailure(ctx.task.name, pages);
   }
   for (const v of visitors.splice(0)) v.disconnect();
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
@@ -121,13 +112,13 @@ describe('agent console', () => {
     const sidebar = await page.locator('.sidebar').boundingBox();
     const main = await page.locator('.workspace-main').boundingBox();
     expect(sidebar && main && sidebar.x > main.x).toBe(true);
-    await page.screenshot({ path: path.join(SHOTS, 'console-fa.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-fa.png') });
 
     // Switching to English mirrors back and uses the Gregorian calendar.
     await page.getByTestId('lang-switch').click();
     await page.locator('html[dir="ltr"][lang="en"]').waitFor({ state: 'attached' });
     expect(await page.getByTestId('day-divider').first().textContent()).toContain('2026');
-    await page.screenshot({ path: path.join(SHOTS, 'console-en.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-en.png') });
   });
 
   it('shows script-like chat text as inert text', async () => {

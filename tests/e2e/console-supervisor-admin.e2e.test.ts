@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OfferDto } from '../../src/contracts/index.js';
 import {
@@ -24,8 +24,6 @@ import {
 // hub with real services: live queue figures while a visitor waits and after an
 // agent answers, admin forms that show the hub's own field errors, and the
 // banner while the hub is away.
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 
 const iso = isolate('e2e_console_sup');
 let running: RunningHub;
@@ -38,19 +36,12 @@ const sockets: (ChatSocket | AgentSocket)[] = [];
 beforeAll(async () => {
   running = await startHub(testConfig(iso));
   admin = await adminClient(running.url);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') {
-    for (const [i, page] of pages.entries()) {
-      await page.screenshot({ path: path.join(SHOTS, `failed-${ctx.task.name.replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => undefined);
-    }
+    await screenshotFailure(ctx.task.name, pages);
   }
   for (const s of sockets.splice(0)) s.disconnect();
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
@@ -93,7 +84,7 @@ async function shot(page: Page, name: string): Promise<void> {
     })()`),
   );
   await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.ceil(needed)) });
-  await page.screenshot({ path: path.join(SHOTS, name) });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
   await page.setViewportSize(viewport);
 }
 

@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, screenshotFailure } from '../helpers/browser.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, createAgent, isolate, startHub, testConfig, type RunningHub } from '../helpers/hub.js';
 
 // The whole slice in a real browser: a customer writes in the widget on a web
 // page, an agent accepts the offer in the console and replies, the customer sees it.
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 
 const iso = isolate('e2e');
 let running: RunningHub;
@@ -16,19 +13,12 @@ const pages: Page[] = [];
 
 beforeAll(async () => {
   running = await startHub(testConfig(iso));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') {
-    mkdirSync(SHOTS, { recursive: true });
-    for (const [i, page] of pages.entries()) {
-      await page.screenshot({ path: path.join(SHOTS, `${ctx.task.name.replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => undefined);
-    }
+    await screenshotFailure(ctx.task.name, pages);
   }
 });
 
