@@ -5,7 +5,7 @@
  *   runDialerBench([])            the default grid (fits in a few minutes on two cores)
  *   runDialerBench(['--full'])    N ∈ {5,10,20,50,100} × p ∈ {.05,.10,.25,.40} × T ∈ {60,120,300}, plus shocks
  *
- * Options: --seeds N (default 10), --rules us|uk (default us), --hours H (default 8),
+ * Options (also as --name=value): --seeds N (default 10), --rules us|uk (default us), --hours H (default 8),
  * --amd-fp-estimate F (the dialer's Ofcom estimate of AMD false positives, default 0.03),
  * --workers N (default: one per core), --only SUBSTRING (scenario ids), --svg PATH, --no-svg.
  *
@@ -42,7 +42,10 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
+  // "--seeds 5" and "--seeds=5" both work (the shared runner passes only arguments that start with --).
   const value = (name: string): string | undefined => {
+    const joined = args.find((a) => a.startsWith(`${name}=`));
+    if (joined) return joined.slice(name.length + 1);
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };

@@ -1,6 +1,8 @@
 /**
  * Runs jobs on child processes (one per core), or in this process when asked for one worker.
  * Children are forked with this process's Node flags, so they load TypeScript the same way.
+ * Each seed has a home child (its contact list is then built once there); an idle child takes
+ * another's work only when its own queue is empty.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,7 @@ interface Pending {
 export class Pool {
   private readonly idle: ChildProcess[] = [];
   private readonly children: ChildProcess[] = [];
-  private readonly queue: { id: number; pending: Pending }[] = [];
+  private readonly queues: { id: number; pending: Pending }[][] = [];
   private readonly inFlight = new Map<number, { child: ChildProcess; pending: Pending }>();
   private nextId = 0;
 
@@ -43,6 +45,7 @@ export class Pool {
         }
       });
       this.children.push(child);
+      this.queues.push([]);
       this.idle.push(child);
     }
   }
@@ -61,17 +64,24 @@ export class Pool {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, pending: { job, resolve, reject } });
+      this.queues[job.seed % this.children.length]!.push({ id: this.nextId++, pending: { job, resolve, reject } });
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const child = this.idle.pop()!;
-      const { id, pending } = this.queue.shift()!;
-      this.inFlight.set(id, { child, pending });
-      child.send({ id, job: pending.job });
+    for (let i = 0; i < this.idle.length; ) {
+      const child = this.idle[i]!;
+      const home = this.queues[this.children.indexOf(child)]!;
+      const queue = home.length > 0 ? home : this.queues.reduce((a, b) => (b.length > a.length ? b : a));
+      const next = queue.shift();
+      if (!next) {
+        i++;
+        continue;
+      }
+      this.idle.splice(i, 1);
+      this.inFlight.set(next.id, { child, pending: next.pending });
+      child.send({ id: next.id, job: next.pending.job });
     }
   }
 

@@ -161,7 +161,24 @@ export interface AnswerModel {
   meanPersonRingMs: number;
 }
 
+// Views are memoised per `Learned` value: it never changes once built, and most decisions see the
+// same one as the decision before (no outcome arrived in between).
+const answerViews = new WeakMap<Learned, AnswerModel>();
+const workViews = new WeakMap<Learned, WorkModel>();
+
 export function answerModel(l: Learned): AnswerModel {
+  let view = answerViews.get(l);
+  if (!view) answerViews.set(l, (view = buildAnswerModel(l)));
+  return view;
+}
+
+export function workModel(l: Learned): WorkModel {
+  let view = workViews.get(l);
+  if (!view) workViews.set(l, (view = buildWorkModel(l)));
+  return view;
+}
+
+function buildAnswerModel(l: Learned): AnswerModel {
   const endsPrefix = prefixSums(l.ringEndByRing);
   const peoplePrefix = prefixSums(l.peopleByRing);
   const total = endsPrefix[BINS]!;
@@ -199,7 +216,7 @@ export interface WorkModel {
   wrapperFreeWithin(elapsedMs: number, withinMs: number): number;
 }
 
-export function workModel(l: Learned): WorkModel {
+function buildWorkModel(l: Learned): WorkModel {
   const { talkMu: mu, talkSigma: sigma } = l;
   // Wrap-up as three points (its mean ± √3 sd, Simpson weights): exact for a uniform wrap-up.
   const sd = Math.sqrt(Math.max(l.wrapVar, 0));

@@ -105,9 +105,14 @@ export function vicidialAdaptPolicy(config: VicidialAdaptConfig): PacingPolicy<V
       }
       if (now >= m.nextSampleAt) {
         const waitingCalls = floor.waiting;
-        m.ready = [...m.ready, floor.ready].slice(-SAMPLES);
-        m.waiting = [...m.waiting, waitingCalls].slice(-SAMPLES);
-        m.loggedIn = [...m.loggedIn, floor.available].slice(-SAMPLES);
+        const keep = (xs: number[], x: number) => {
+          const next = xs.length >= SAMPLES ? xs.slice(xs.length - SAMPLES + 1) : xs.slice();
+          next.push(x);
+          return next;
+        };
+        m.ready = keep(m.ready, floor.ready);
+        m.waiting = keep(m.waiting, waitingCalls);
+        m.loggedIn = keep(m.loggedIn, floor.available);
         m.nextSampleAt = m.nextSampleAt === 0 ? now + 1000 : Math.max(m.nextSampleAt + 1000, now + 1);
       }
       if (now >= m.nextStatsAt) {
