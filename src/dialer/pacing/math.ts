@@ -31,25 +31,10 @@ const EPS = 1e-9;
  * written into `out` when it is given and large enough.
  */
 export function poissonBinomial(probs: ArrayLike<number>, count = probs.length, out?: Float64Array): { offset: number; pmf: Float64Array } {
-  let offset = 0;
   const pmf = out && out.length >= count + 1 ? out : new Float64Array(count + 1);
-  let size = 1;
-  pmf[0] = 1;
-  for (let i = 0; i < count; i++) {
-    const p = probs[i]!;
-    if (p <= EPS) continue;
-    if (p >= 1 - 1e-9) {
-      offset++;
-      continue;
-    }
-    const q = 1 - p;
-    pmf[size] = 0;
-    for (let k = size; k > 0; k--) pmf[k] = pmf[k]! * q + pmf[k - 1]! * p;
-    pmf[0] = pmf[0]! * q;
-    size++;
-    while (size > 1 && pmf[size - 1]! < 1e-13) size--;
-  }
-  return { offset, pmf: pmf.subarray(0, size) };
+  const shift = { offset: 0 };
+  const size = poissonBinomialInto(probs, count, pmf, shift);
+  return { offset: shift.offset, pmf: pmf.subarray(0, size) };
 }
 
 /**
