@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Vitest 4: pool options are top-level (`maxWorkers`, `fileParallelism`); `poolOptions`/`minWorkers` are gone.
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.ts', 'agent-ui/tests/**/*.test.{ts,tsx}'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Real services, native addons and child processes: forks isolate them best.

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { EmailTables } from '../channels/email/schema.js';
 import type { SmsTables } from '../channels/sms/schema.js';
 import type { VoiceTables } from '../channels/voice/schema.js';
+import type { DialerTables } from '../dialer/campaigns/schema.js';
 import type { Channel, DeliveryStatus, MessageFrom, PresenceStatus, Role } from '../contracts/index.js';
 import type { EscalationStep, SkillExpr, Strategy } from '../routing/engine/types.js';
 
@@ -190,7 +191,7 @@ export interface AuditLogTable {
 }
 
 /** Each channel declares its own tables beside its code; the database type is their union with the core. */
-export interface Database extends SmsTables, EmailTables, VoiceTables {
+export interface Database extends SmsTables, EmailTables, VoiceTables, DialerTables {
   settings: SettingsTable;
   users: UsersTable;
   agent_skills: AgentSkillsTable;

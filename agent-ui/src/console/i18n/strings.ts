@@ -1,6 +1,14 @@
 // String tables for the agent console. English is the reference table: its keys
 // are the type every other language must fill completely.
 
+import * as channels from './features/channels.js';
+import * as desk from './features/desk.js';
+import * as customers from './features/customers.js';
+import * as reports from './features/reports.js';
+import * as realtime from './features/realtime.js';
+import * as voice from './features/voice.js';
+import * as dialer from './features/dialer.js';
+
 export type Lang = 'en' | 'fa';
 
 export const LANGS: readonly Lang[] = ['en', 'fa'];
@@ -94,6 +102,9 @@ const en = {
   'nav.conversations': 'Conversations',
   'nav.supervisor': 'Supervisor',
   'nav.admin': 'Admin',
+  'nav.customers': 'Customers',
+  'nav.reports': 'Reports',
+  'nav.campaigns': 'Campaigns',
 
   'common.cancel': 'Cancel',
   'common.close': 'Close',
@@ -147,6 +158,8 @@ const en = {
   'admin.title': 'Administration',
   'admin.users': 'Users',
   'admin.queues': 'Queues',
+  'admin.canned': 'Canned responses',
+  'admin.dispositions': 'Disposition codes',
   'admin.loadFailed': 'Could not load: {message}',
   'admin.actions': 'Actions',
   'admin.edit': 'Edit',
@@ -247,6 +260,13 @@ const en = {
   'form.json': 'Not valid JSON: check the quotes, commas and brackets.',
   'form.fixFields': 'Some fields need attention.',
   'form.where': 'Where in the value',
+  ...channels.en,
+  ...desk.en,
+  ...customers.en,
+  ...reports.en,
+  ...realtime.en,
+  ...voice.en,
+  ...dialer.en,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -341,6 +361,9 @@ const fa: StringTable = {
   'nav.conversations': 'گفتگوها',
   'nav.supervisor': 'ناظر',
   'nav.admin': 'مدیریت',
+  'nav.customers': 'مشتریان',
+  'nav.reports': 'گزارش‌ها',
+  'nav.campaigns': 'کارزارها',
 
   'common.cancel': 'انصراف',
   'common.close': 'بستن',
@@ -394,6 +417,8 @@ const fa: StringTable = {
   'admin.title': 'مدیریت',
   'admin.users': 'کاربران',
   'admin.queues': 'صف‌ها',
+  'admin.canned': 'پاسخ‌های آماده',
+  'admin.dispositions': 'کدهای نتیجه',
   'admin.loadFailed': 'بارگذاری ممکن نشد: {message}',
   'admin.actions': 'کارها',
   'admin.edit': 'ویرایش',
@@ -494,6 +519,13 @@ const fa: StringTable = {
   'form.json': 'JSON معتبر نیست: نقل‌قول‌ها، ویرگول‌ها و کروشه‌ها را بررسی کنید.',
   'form.fixFields': 'چند فیلد نیاز به اصلاح دارد.',
   'form.where': 'محل در مقدار',
+  ...channels.fa,
+  ...desk.fa,
+  ...customers.fa,
+  ...reports.fa,
+  ...realtime.fa,
+  ...voice.fa,
+  ...dialer.fa,
 };
 
 export const STRINGS: Record<Lang, StringTable> = { en, fa };

@@ -10,6 +10,9 @@ import { OfferPopup } from '../offers/OfferPopup.js';
 import { ACK_TIMEOUT_MS, connectAgentSocket, type AgentSocket } from '../socket/agentSocket.js';
 import { AdminPage } from '../admin/AdminPage.js';
 import { SupervisorDashboard } from '../supervisor/SupervisorDashboard.js';
+import { CampaignsPage } from '../campaigns/CampaignsPage.js';
+import { CustomersPage } from '../customers/CustomersPage.js';
+import { ReportsPage } from '../reports/ReportsPage.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { useRoute } from './route.js';
 import { TopBar, type ConnectionState } from './TopBar.js';
@@ -316,6 +319,9 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
       )}
       {route.view === 'supervisor' && <SupervisorDashboard onSessionLost={onSessionLost} />}
       {route.view === 'admin' && <AdminPage tab={route.adminTab} />}
+      {route.view === 'customers' && <CustomersPage />}
+      {route.view === 'reports' && <ReportsPage />}
+      {route.view === 'campaigns' && <CampaignsPage />}
       <div className="workspace-body" hidden={route.view !== 'conversations'}>
         <ConversationList
           conversations={conversations}

@@ -4,8 +4,9 @@
 import { useEffect, useState } from 'react';
 import type { Role } from '../../../../src/contracts/index.js';
 
-export type View = 'conversations' | 'supervisor' | 'admin';
-export type AdminTab = 'users' | 'queues';
+export type View = 'conversations' | 'customers' | 'supervisor' | 'reports' | 'campaigns' | 'admin';
+export type AdminTab = 'users' | 'queues' | 'canned' | 'dispositions';
+export const ADMIN_TABS: readonly AdminTab[] = ['users', 'queues', 'canned', 'dispositions'];
 
 export interface Route {
   view: View;
@@ -13,9 +14,9 @@ export interface Route {
 }
 
 export function viewsFor(role: Role): View[] {
-  if (role === 'admin') return ['conversations', 'supervisor', 'admin'];
-  if (role === 'supervisor') return ['conversations', 'supervisor'];
-  return ['conversations'];
+  if (role === 'admin') return ['conversations', 'customers', 'supervisor', 'reports', 'campaigns', 'admin'];
+  if (role === 'supervisor') return ['conversations', 'customers', 'supervisor', 'reports', 'campaigns'];
+  return ['conversations', 'customers'];
 }
 
 function defaultView(role: Role): View {
@@ -27,7 +28,7 @@ export function parseRoute(hash: string, role: Role): Route {
   const allowed = viewsFor(role);
   const wanted = parts[0] as View | undefined;
   const view = wanted && allowed.includes(wanted) ? wanted : defaultView(role);
-  const adminTab: AdminTab = view === 'admin' && parts[1] === 'queues' ? 'queues' : 'users';
+  const adminTab: AdminTab = view === 'admin' && (ADMIN_TABS as readonly string[]).includes(parts[1] ?? '') ? (parts[1] as AdminTab) : 'users';
   return { view, adminTab };
 }
 

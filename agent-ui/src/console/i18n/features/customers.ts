@@ -1,0 +1,5 @@
+// Console strings for the customers screens. English is the reference; Persian must fill every key.
+
+export const en = {} as const;
+
+export const fa: Record<keyof typeof en, string> = {};
