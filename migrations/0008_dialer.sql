@@ -19,7 +19,7 @@ create table dialer_campaigns (
   -- Answering machines: {action: 'drop' | 'hangup', audioUrl?, text?}.
   machine jsonb not null default '{"action":"hangup"}',
   -- Calling window in the callee's local time, inside the rule set's own: {start: 'HH:MM', end: 'HH:MM', days?: ['mon', …]}.
-  window jsonb not null default '{"start":"09:00","end":"20:00"}',
+  calling_window jsonb not null default '{"start":"09:00","end":"20:00"}',
   -- Per outcome: {noAnswer: {gapMinutes, maxAttempts}, busy: {…}, machine: {…}, abandoned: {…}}.
   retry jsonb not null default '{}',
   max_attempts integer not null default 3 check (max_attempts between 1 and 20),

@@ -58,7 +58,7 @@ export interface DialerCampaignsTable {
   abandon_target: ColumnType<string, number | string | undefined, number | string>;
   message: Json<CampaignMessage>;
   machine: Json<CampaignMachine>;
-  window: Json<CampaignWindow>;
+  calling_window: Json<CampaignWindow>;
   retry: Json<RetryPolicy>;
   max_attempts: Generated<number>;
   ring_seconds: Generated<number>;
