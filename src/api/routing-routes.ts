@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { audit } from '../audit.js';
 import type { Db } from '../db/index.js';
 import { AppError, notFound } from '../errors.js';
+import { STRATEGIES } from '../routing/engine/index.js';
 import type { QueueConfig, SkillExpr } from '../routing/engine/index.js';
 import { loadQueueConfigs } from '../routing/runtime/queues.js';
 import type { RoutingRuntime } from '../routing/runtime/runtime.js';
@@ -33,7 +34,7 @@ const queueFields = {
   requirement: skillExprSchema.nullable(),
   priority: z.number().int().min(-100).max(100),
   serviceLevel: z.strictObject({ targetFraction: z.number().gt(0).max(1), thresholdSeconds: z.number().int().min(1).max(86_400) }),
-  strategy: z.enum(['longest-idle', 'least-occupied', 'most-proficient', 'round-robin']),
+  strategy: z.enum(STRATEGIES),
   escalation: z.array(escalationStepSchema).max(20),
   predictiveEscalation: z.boolean(),
   agingPerMinute: z.number().min(0).max(100),

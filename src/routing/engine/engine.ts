@@ -84,6 +84,7 @@ const LEGACY_KEEP = 256;
 const STATUSES: readonly AgentStatus[] = ['available', 'away', 'offline', 'break'];
 
 import { byQueueOrder, cmpStr, entryOrder, fin } from './state.js';
+import { STRATEGIES } from './types.js';
 import type { AgentEntry, AgentState, Bucket, Cursor, Group, Phase, Pick, QueueState, Snapshot, TaskState, Timer } from './state.js';
 
 export class RoutingEngine {
@@ -624,7 +625,7 @@ export class RoutingEngine {
         s.groups.has(b.group) &&
         room >= b.cost &&
         e.idle === s.a.idleSince &&
-        (b.group.strategy !== 'least-occupied' || e.version === s.version);
+        ((b.group.strategy !== 'least-occupied' && b.group.strategy !== 'best-fit') || e.version === s.version);
       if (!keep) {
         b.ready.delete(e);
         s.inBuckets.delete(b);
@@ -641,7 +642,7 @@ export class RoutingEngine {
   private enter(s: AgentState, b: Bucket): void {
     const g = b.group;
     let score = 0;
-    if (g.strategy === 'most-proficient') for (const k of g.scoreSkills) score += levelOf(s.a.skills, k);
+    if (g.strategy === 'most-proficient' || g.strategy === 'best-fit') for (const k of g.scoreSkills) score += levelOf(s.a.skills, k);
     let occSign = 0;
     let occLog = 0;
     if (g.strategy === 'least-occupied') {
@@ -724,7 +725,7 @@ export class RoutingEngine {
     if (old && old.json === json) return true;
     const copy = JSON.parse(json) as QueueConfig;
     copy.escalation = Array.isArray(copy.escalation) ? copy.escalation.filter((x) => typeof x === 'object' && x !== null) : [];
-    const strategy: Strategy = (['longest-idle', 'least-occupied', 'most-proficient', 'round-robin'] as const).includes(copy.strategy) ? copy.strategy : 'longest-idle';
+    const strategy: Strategy = (STRATEGIES as readonly string[]).includes(copy.strategy) ? copy.strategy : 'longest-idle';
     const q: QueueState = {
       cfg: copy,
       json,

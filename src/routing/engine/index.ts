@@ -1,4 +1,5 @@
 export { RoutingEngine } from './engine.js';
+export { STRATEGIES } from './types.js';
 export { longestIdle } from './policies.js';
 export { meetsExpr, meetsSkills, stepRequirement } from './skills.js';
 export { validateQueues, SKILL_NAME } from './validate.js';

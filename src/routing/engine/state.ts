@@ -151,6 +151,10 @@ export const entryOrder = (strategy: StrategyName): ((x: AgentEntry, y: AgentEnt
       return (x, y) => y.score - x.score || x.idle - y.idle || cmpStr(x.id, y.id);
     case 'round-robin':
       return (x, y) => cmpStr(x.id, y.id);
+    case 'best-fit':
+      // Fullest agent that still has room first, then the most proficient: small work packs onto
+      // agents already busy, so more agents stay entirely free for a 100-unit call.
+      return (x, y) => y.load - x.load || y.score - x.score || x.idle - y.idle || cmpStr(x.id, y.id);
     case 'least-occupied':
       // Lowest current load first; then lowest rolling occupancy: for equal load the decayed
       // occupancy orders like (sign, ±log) below at every later instant, so the order is static.

@@ -8,7 +8,8 @@ export interface SkillRequirement {
 /** Who may take a task: a skill at a minimum level, or AND / OR of expressions. */
 export type SkillExpr = { skill: string; minLevel?: number } | { all: SkillExpr[] } | { any: SkillExpr[] };
 
-export type Strategy = 'longest-idle' | 'least-occupied' | 'most-proficient' | 'round-robin';
+export const STRATEGIES = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 
 /** One relaxation, applied once the task has waited `afterSeconds` since it entered the queue. */
 export interface EscalationStep {

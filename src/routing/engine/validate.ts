@@ -1,3 +1,4 @@
+import { STRATEGIES } from './types.js';
 import type { QueueConfig } from './types.js';
 
 /** One problem in a queue configuration; `path` names the field, e.g. `queues[2].escalation[1].overflowToQueueId`. */
@@ -8,7 +9,7 @@ export interface QueueIssue {
 
 export const SKILL_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const CHANNELS = new Set(['webchat', 'sms', 'email', 'voice']);
-const STRATEGIES = new Set(['longest-idle', 'least-occupied', 'most-proficient', 'round-robin']);
+const STRATEGY_NAMES: ReadonlySet<string> = new Set(STRATEGIES);
 const MAX_DEPTH = 16;
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -86,7 +87,7 @@ export function validateQueues(queues: QueueConfig[], knownSkills?: Set<string>)
       const th = sl.thresholdSeconds;
       if (!isNum(th) || th <= 0) add(`${p}.serviceLevel.thresholdSeconds`, `must be a positive number of seconds, got ${String(th)}`);
     }
-    if (!STRATEGIES.has(q.strategy as string)) add(`${p}.strategy`, `must be one of ${[...STRATEGIES].join(', ')}`);
+    if (!STRATEGY_NAMES.has(q.strategy as string)) add(`${p}.strategy`, `must be one of ${STRATEGIES.join(', ')}`);
     if (typeof q.predictiveEscalation !== 'boolean') add(`${p}.predictiveEscalation`, 'must be true or false');
     nonNegative(q.agingPerMinute, `${p}.agingPerMinute`);
     nonNegative(q.stickyWaitSeconds, `${p}.stickyWaitSeconds`);

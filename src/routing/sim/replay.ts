@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Channel } from '../../contracts/index.js';
-import { RoutingEngine, validateQueues } from '../engine/index.js';
+import { RoutingEngine, STRATEGIES, validateQueues } from '../engine/index.js';
 import type { QueueConfig } from '../engine/index.js';
 import { generateArrivals } from './arrivals.js';
 import type { ArrivalStream } from './arrivals.js';
@@ -49,7 +49,7 @@ const queueSchema = z.object({
   requirement: z.unknown().nullable().default(null),
   priority: z.number().finite().default(0),
   serviceLevel: z.object({ targetFraction: z.number().finite(), thresholdSeconds: z.number().finite() }),
-  strategy: z.enum(['longest-idle', 'least-occupied', 'most-proficient', 'round-robin']).default('longest-idle'),
+  strategy: z.enum(STRATEGIES).default('longest-idle'),
   escalation: z.array(z.record(z.string(), z.unknown())).default([]),
   predictiveEscalation: z.boolean().default(false),
   agingPerMinute: z.number().finite().default(0),

@@ -15,7 +15,7 @@ const SKILLS = ['billing', 'sales', 'lang.fa', 'lang.en'] as const;
 const CAPACITIES = [34, 68, 100, 100] as const;
 const COSTS = [10, 20, 34, 34, 100] as const;
 const STATUS_PICKS: AgentStatus[] = ['available', 'available', 'available', 'away', 'offline', 'break'];
-const STRATEGIES: Strategy[] = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin'];
+const STRATEGIES: Strategy[] = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit'];
 
 // ---- configuration arbitraries ---------------------------------------------------------------------
 

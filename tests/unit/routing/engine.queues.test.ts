@@ -287,6 +287,24 @@ describe('queues: agent selection strategies', () => {
     expect(offer?.why.candidates).toBe(3);
   });
 
+  it('best-fit: small work goes to the busiest agent it still fits, keeping idle agents whole for calls; ties by skill', () => {
+    const e = engine({
+      queues: [queue('mail', { channel: 'email', strategy: 'best-fit', requirement: { skill: 'billing' } })],
+      agents: [
+        agent('idle', { skills: { billing: 9 }, idleSince: T0 - 900_000 }),
+        agent('half', { skills: { billing: 2 }, used: 50 }),
+        agent('almost-full', { skills: { billing: 2 }, used: 95 }),
+        agent('half-skilled', { skills: { billing: 7 }, used: 50 }),
+      ],
+      tasks: [task('m1', 'mail', { cost: 10 })],
+    });
+    const [offer] = offersOf(e.decide(T0));
+    // almost-full has 5 units left: too little for a 10-unit email.
+    expect(offer?.agentId).toBe('half-skilled');
+    expect(offer?.why.ranked).toEqual(['half-skilled', 'half', 'idle']);
+    expect(offer?.why.strategy).toBe('best-fit');
+  });
+
   it('round-robin: the next agent by id after the last one this queue offered to, skipping who cannot take it', () => {
     const e = engine({
       queues: [queue('rr', { strategy: 'round-robin' }), queue('rr2', { strategy: 'round-robin' })],

@@ -241,6 +241,8 @@ const en = {
   'strategy.least-occupied.help': 'The suitable agent with the most free capacity.',
   'strategy.most-proficient': 'Most skilled',
   'strategy.most-proficient.help': 'The suitable agent with the highest levels in the required skills.',
+  'strategy.best-fit': 'Pack onto busy agents',
+  'strategy.best-fit.help': 'The suitable agent with the least room left that still fits the work, then the most skilled: small work packs onto busy agents so others stay free for calls.',
   'strategy.round-robin': 'Round robin',
   'strategy.round-robin.help': 'Suitable agents take turns.',
 
@@ -500,6 +502,8 @@ const fa: StringTable = {
   'strategy.least-occupied.help': 'کارشناس مناسبی که بیشترین ظرفیت آزاد را دارد.',
   'strategy.most-proficient': 'ماهرترین',
   'strategy.most-proficient.help': 'کارشناس مناسبی که بالاترین سطح را در مهارت‌های لازم دارد.',
+  'strategy.best-fit': 'پر کردن کارشناسان مشغول',
+  'strategy.best-fit.help': 'کارشناس مناسبی که کمترین ظرفیت خالیِ کافی را دارد، سپس ماهرترین: کارهای کوچک به کارشناسان مشغول می‌رسد تا دیگران برای تماس‌ها آزاد بمانند.',
   'strategy.round-robin': 'نوبتی',
   'strategy.round-robin.help': 'کارشناسان مناسب به نوبت کار می‌گیرند.',
 
