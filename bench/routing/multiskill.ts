@@ -176,6 +176,10 @@ export async function runMultiskillBench(opts: { days?: number; seed?: number; a
     ['static-escalation with timers 5 s / 10 s (calls and chats)', 'static-escalation', { relaxAfter: [5, 10] }],
     ['static-escalation with timers 30 s / 60 s (after the voice threshold)', 'static-escalation', { relaxAfter: [30, 60] }],
   ];
+  // Load sensitivity: the gain over the static baseline at busier days than the nominal one.
+  for (const load of [1.1, 1.2]) {
+    variants.push([`static-escalation at ${load}× the nominal load`, 'static-escalation', { load }], [`pasokh at ${load}× the nominal load`, 'pasokh', { load }]);
+  }
   for (const [label, policy, options] of variants) {
     const s = await runPolicy(policy, seeds, options);
     log(
