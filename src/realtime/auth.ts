@@ -5,6 +5,8 @@ import type { Role } from '../contracts/index.js';
 
 export interface StaffSocketData {
   user: SessionUser;
+  /** The conversation this console has open (collision display), if any. */
+  viewing?: string;
 }
 
 /** socket.io middleware: the session cookie must name a user with one of these roles. */
