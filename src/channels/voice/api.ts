@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { parse, requireRole, STAFF, userOf, uuidParam } from '../../api/validate.js';
 import { audit } from '../../audit.js';
 import type { SessionUser } from '../../auth/sessions.js';
+import type { VoiceCallDto, VoiceLegCallDto, VoiceLiveCallDto, VoiceTransferTargetsDto } from '../../contracts/index.js';
+import { CHANNEL_COST } from '../../domain/capacity.js';
 import type { Config } from '../../config.js';
 import { normalizePhone } from '../../domain/identity.js';
 import { AppError, forbidden, notFound } from '../../errors.js';
@@ -14,7 +16,7 @@ import type { VoiceControl } from './control.js';
 import type { VoiceDeps } from './deps.js';
 import { BUILT_IN_FLOW, validateFlow } from './flow.js';
 import { describePath } from './ivr.js';
-import { agentDevice, getCall, liveLegs, voiceQueueNames, type CallRow } from './store.js';
+import { agentDevice, getCall, getLeg, liveLegs, voiceQueueNames, type CallRow } from './store.js';
 import { mintVoiceToken } from './token.js';
 
 const e164 = (field: string) =>
@@ -179,7 +181,7 @@ export function voiceApi(deps: VoiceDeps & { config: Config }, control: VoiceCon
     return control.withConversationCall(id, (call) => work(call, user));
   };
 
-  const callDto = async (call: CallRow) => {
+  const callDto = async (call: CallRow): Promise<VoiceCallDto> => {
     const legs = await liveLegs(db, call.call_sid);
     return {
       callSid: call.call_sid,
@@ -230,6 +232,94 @@ export function voiceApi(deps: VoiceDeps & { config: Config }, control: VoiceCon
 
   r.get('/api/voice/calls/:id', requireRole(...STAFF), async (req: Request, res: Response) => {
     res.json({ call: await withCall(req, (call) => callDto(call)) });
+  });
+
+  // The console's phone rang: which call is this leg of, and what is the leg for (agent, consult, monitoring)?
+  r.get('/api/voice/legs/:sid', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const { sid } = parse(z.object({ sid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be a Twilio call SID') }), req.params, 'params');
+    const user = userOf(req);
+    const leg = await getLeg(db, sid);
+    // Not yet recorded (the ring can reach the browser before Twilio's answer reaches the hub): 404, the console asks again.
+    if (!leg) throw notFound('call leg');
+    if (!seesEverything(user) && leg.user_id !== user.id) throw forbidden('this call leg is not yours');
+    const call = await getCall(db, leg.parent_call_sid);
+    if (!call) throw notFound('call leg');
+    const body: VoiceLegCallDto = { call: await callDto(call), leg: { callSid: leg.call_sid, role: leg.role, mode: leg.mode } };
+    res.json(body);
+  });
+
+  // A user on a phone (not the browser) has no ring in the console: their newest live leg tells the call bar what they are on.
+  r.get('/api/voice/me/leg', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const leg = await db
+      .selectFrom('voice_legs')
+      .selectAll()
+      .where('user_id', '=', userOf(req).id)
+      .where('ended_at', 'is', null)
+      .where('released', '=', false)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    const call = leg ? await getCall(db, leg.parent_call_sid) : undefined;
+    res.setHeader('Cache-Control', 'no-store');
+    if (!leg || !call || call.state === 'ended') {
+      res.status(204).end();
+      return;
+    }
+    const body: VoiceLegCallDto = { call: await callDto(call), leg: { callSid: leg.call_sid, role: leg.role, mode: leg.mode } };
+    res.json(body);
+  });
+
+  r.get('/api/voice/transfer-targets', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const me = userOf(req).id;
+    const agents = await db
+      .selectFrom('users')
+      .innerJoin('agent_state', 'agent_state.user_id', 'users.id')
+      .select(['users.id', 'users.name', 'agent_state.status', 'agent_state.used', 'agent_state.capacity'])
+      .where('users.disabled', '=', false)
+      .where('users.id', '!=', me)
+      .orderBy('users.name')
+      .execute();
+    const queues = await db.selectFrom('queues').select(['id', 'name']).where('channel', '=', 'voice').orderBy('name').execute();
+    const body: VoiceTransferTargetsDto = {
+      agents: agents.map((a) => ({ id: a.id, name: a.name, status: a.status, canTakeCall: a.status === 'available' && a.used + CHANNEL_COST.voice <= a.capacity })),
+      queues,
+    };
+    res.json(body);
+  });
+
+  // Calls an agent is on now (supervisor dashboard: listen / whisper / barge buttons).
+  r.get('/api/voice/live', requireRole('supervisor', 'admin'), async (req: Request, res: Response) => {
+    const user = userOf(req);
+    const rows = await db
+      .selectFrom('voice_calls')
+      .select(['call_sid', 'conversation_id', 'agent_id', 'state', 'caller_number', 'on_hold', 'connected_at'])
+      .where('state', 'in', ['bridging', 'connected'])
+      .where('agent_id', 'is not', null)
+      .where('conversation_id', 'is not', null)
+      .orderBy('created_at')
+      .execute();
+    const mine = rows.length
+      ? await db
+          .selectFrom('voice_legs')
+          .select(['parent_call_sid', 'mode'])
+          .where('role', '=', 'supervisor')
+          .where('user_id', '=', user.id)
+          .where('ended_at', 'is', null)
+          .where('released', '=', false)
+          .where('parent_call_sid', 'in', rows.map((r) => r.call_sid))
+          .execute()
+      : [];
+    const calls: VoiceLiveCallDto[] = rows.map((c) => ({
+      conversationId: c.conversation_id!,
+      callSid: c.call_sid,
+      agentId: c.agent_id!,
+      state: c.state === 'connected' ? 'connected' : 'bridging',
+      from: c.caller_number,
+      onHold: c.on_hold,
+      connectedAt: c.connected_at?.toISOString() ?? null,
+      monitoring: mine.find((l) => l.parent_call_sid === c.call_sid)?.mode ?? null,
+    }));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ calls });
   });
 
   r.post('/api/voice/calls/:id/hold', requireRole(...STAFF), async (req: Request, res: Response) => {

@@ -469,18 +469,14 @@ export class VoiceControl {
     const { customerLeg } = this.requireConference(call);
     const conv = call.conversation_id!;
     await this.patch(call.call_sid, { state: 'queued', queue_name: queue.name, node: null, agent_id: null, on_hold: false, transfer: null });
-    // The task keeps its place in line (enqueued_at) but moves to the new queue.
-    await this.d.db.transaction().execute(async (tx) => {
-      await tx.updateTable('routing_tasks').set({ queue_id: queue.id }).where('conversation_id', '=', conv).where('status', 'in', ['waiting', 'offered', 'assigned']).execute();
-      await tx.updateTable('conversations').set({ queue_id: queue.id }).where('id', '=', conv).execute();
-    });
     for (const leg of await liveLegs(this.d.db, call.call_sid)) if (leg.role !== 'customer') await this.releaseLeg(leg.call_sid);
     const { flow } = await loadFlow(this.d.db, call.to_number);
     await this.twilio()
       .calls(customerLeg)
       .update({ twiml: enqueueTwiml(this.d.urls, phrase('transferring', call.language as Language, flow), queue.name) });
     await this.note(call, `${await this.userName(byUserId)} transferred the call to the queue ${queue.name}.`, { byUserId, queue: queue.name });
-    await this.d.routing.requeue(conv, `transferred to queue ${queue.name}`);
+    // Routing moves the task to the new queue; it keeps its place in line (enqueued_at).
+    await this.d.routing.requeue(conv, `transferred to queue ${queue.name}`, { queueId: queue.id });
   }
 
   /** Warm transfer: the caller holds while the target agent is rung into the conference to talk with the current one. */

@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
 import type { TwilioClient } from '../sms/twilio-client.js';
 import type { ChannelContext } from '../types.js';
 import type { Urls } from './twiml.js';
-import type { KeyedLock } from './util.js';
+import type { CallLock } from './util.js';
 
 /** What the voice channel's parts share. */
 export interface VoiceDeps {
@@ -19,7 +19,7 @@ export interface VoiceDeps {
   /** Null when TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN are not set: calls can still be answered, but not bridged. */
   client: TwilioClient | null;
   routing: ChannelContext['routing'];
-  /** Per-call serialisation (this process). */
-  lock: KeyedLock;
+  /** Per-call serialisation, across hub processes (see SharedCallLock). */
+  lock: CallLock;
   now: () => Date;
 }

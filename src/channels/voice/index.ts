@@ -5,7 +5,8 @@ import { voiceApi } from './api.js';
 import { VoiceControl } from './control.js';
 import type { VoiceDeps } from './deps.js';
 import { Urls } from './twiml.js';
-import { KeyedLock } from './util.js';
+import pg from 'pg';
+import { SharedCallLock } from './util.js';
 import { voiceWebhooks } from './webhooks.js';
 
 /** Text typed on a voice conversation has no way to the caller: a clear failure on the timeline instead of a retry loop. */
@@ -26,6 +27,9 @@ export const voiceChannel: ChannelFactory = (ctx) => {
   const log = ctx.log.child({ channel: 'voice' });
   const { accountSid, authToken } = ctx.config.twilio;
   const clock = ctx.options['voiceNow'];
+  // Connections that only hold per-call advisory locks (see SharedCallLock); opened on first use.
+  const lockPool = new pg.Pool({ connectionString: ctx.config.databaseUrl, max: 8, connectionTimeoutMillis: 20_000, idleTimeoutMillis: 30_000 });
+  lockPool.on('error', () => undefined);
   const deps: VoiceDeps = {
     db: ctx.db,
     log,
@@ -35,7 +39,7 @@ export const voiceChannel: ChannelFactory = (ctx) => {
     urls: new Urls(ctx.config.publicUrl),
     client: createTwilioClient(accountSid, authToken, ctx.options.twilioHttpClient),
     routing: ctx.routing,
-    lock: new KeyedLock(),
+    lock: new SharedCallLock(lockPool),
     now: typeof clock === 'function' ? (clock as () => Date) : () => new Date(),
   };
   const control = new VoiceControl(deps);
@@ -55,9 +59,9 @@ export const voiceChannel: ChannelFactory = (ctx) => {
       ctx.events.on('task.assigned', onAssigned);
       return Promise.resolve();
     },
-    stop() {
+    async stop() {
       ctx.events.off('task.assigned', onAssigned);
-      return Promise.resolve();
+      await lockPool.end();
     },
   };
 };

@@ -36,6 +36,16 @@ export function voiceOpenApiPaths(): Record<string, unknown> {
       get: { summary: 'How the logged-in agent takes calls', responses: { 200: ok('{device, phoneNumber}') } },
       put: { summary: 'Take calls in the browser or on a phone', requestBody: json(deviceBody), responses: { 200: ok('{device, phoneNumber}'), 400: error } },
     },
+    '/api/voice/me/leg': { get: { summary: 'The logged-in user’s live call leg (for users rung on a phone: the console shows the call bar from it)', responses: { 200: ok('{call, leg}'), 204: ok('no live leg') } } },
+    '/api/voice/legs/{sid}': {
+      get: {
+        summary: 'The call a leg the hub rang belongs to, and the leg’s role (agent, consult, supervisor): the browser phone asks with the ringing CallSid. 404 until the hub has recorded the leg.',
+        parameters: [{ name: 'sid', in: 'path', required: true, description: 'the leg’s CallSid', schema: { type: 'string' } }],
+        responses: { 200: ok('{call, leg}'), 400: error, 403: error, 404: error },
+      },
+    },
+    '/api/voice/transfer-targets': { get: { summary: 'Agents (with whether each can take a call now) and voice queues a call can be transferred to', responses: { 200: ok('{agents, queues}') } } },
+    '/api/voice/live': { get: { summary: 'Calls with an agent on them now, with the requesting supervisor’s own monitoring mode (supervisor, admin)', responses: { 200: ok('{calls}'), 403: error } } },
     '/api/voice/calls': { get: { summary: 'Recent calls with their IVR path (supervisor, admin); ?state=&limit=', responses: { 200: ok('{calls}') } } },
     '/api/voice/calls/{id}': { get: { summary: 'The live call of a voice conversation (its agent, supervisors)', parameters: idParam, responses: { 200: ok('{call}'), 403: error, 404: error } } },
     '/api/voice/calls/{id}/hold': { post: { summary: 'Hold or resume the caller', parameters: idParam, requestBody: json(holdBody), responses: { 200: ok('{call}'), 409: error } } },

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { CHANNEL_COST } from '../../domain/capacity.js';
+import { AppError } from '../../errors.js';
 import { BUILT_IN_FLOW, validateFlow, type Flow } from './flow.js';
 import type { WaitFigures } from './prompts.js';
 import type { CallState, LegRole, PathEntry, VoiceCallsTable, VoiceLegsTable } from './schema.js';
@@ -130,6 +131,25 @@ export async function updateCall(db: Db, callSid: string, patch: CallPatch): Pro
 /** The call a voice conversation is about now: the newest one. */
 export async function callForConversation(db: Db, conversationId: string): Promise<CallRow | undefined> {
   return db.selectFrom('voice_calls').selectAll().where('conversation_id', '=', conversationId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/**
+ * Closing a conversation whose phone call is still live is refused: the caller
+ * would be left in the queue or the conference with no task behind them. The
+ * agent hangs up instead (POST /api/voice/calls/:id/hangup, the call bar's
+ * button), which ends the call and closes the conversation in one go.
+ */
+export async function refuseCloseWhileCallLive(db: Db, conversationId: string): Promise<void> {
+  const live = await db
+    .selectFrom('voice_calls')
+    .select('state')
+    .where('conversation_id', '=', conversationId)
+    .where('state', 'in', ['queued', 'bridging', 'connected'])
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  if (!live) return;
+  const where = live.state === 'queued' ? 'the caller is still waiting in the queue' : live.state === 'bridging' ? "the agent's phone is ringing for this call" : 'the phone call is still connected';
+  throw new AppError(409, 'call_in_progress', `${where}: hang the call up first (POST /api/voice/calls/${conversationId}/hangup); the conversation closes when the call ends`);
 }
 
 export async function getLeg(db: Db, callSid: string): Promise<LegRow | undefined> {

@@ -159,9 +159,11 @@ export class TwimlWalker {
    * Twilio's REST side: the hub created an outbound call (a call back) with
    * TwiML or a URL to run when it is answered. Returns the new call.
    */
-  createCall(o: { to: string; from: string; twiml?: string; url?: string; statusCallback?: string; events?: string[] }): SimCall {
+  createCall(o: { to: string; from: string; twiml?: string; url?: string; statusCallback?: string; events?: string[]; amdCallback?: string; machineDetection?: string }): SimCall {
     const call = new SimCall(this, { sid: newCallSid(), from: o.from, to: o.to, direction: 'outbound-api', statusCallback: o.statusCallback ?? null, events: o.events ?? ['completed'] });
     call.answerWith = o.twiml ? { twiml: o.twiml } : o.url ? { url: o.url } : null;
+    call.amdCallback = o.amdCallback ?? null;
+    call.machineDetection = o.machineDetection ?? null;
     this.calls.set(call.sid, call);
     return call;
   }
@@ -242,6 +244,11 @@ export class SimCall {
   answerWith: { twiml: string } | { url: string } | { conference: string } | null = null;
   /** Why the call ended (completed, no-answer, busy, failed, canceled). */
   endStatus: string | null = null;
+  /** Asynchronous answering-machine detection: where Twilio posts the verdict (calls.create asyncAmdStatusCallback). */
+  amdCallback: string | null = null;
+  machineDetection: string | null = null;
+  /** Twilio's QueueTime (ms) reported with status callbacks, when set. */
+  queueTimeMs: number | null = null;
   private readonly statusCallback: string | null;
   private readonly events: string[];
   private readonly inputs: CallerAction[] = [];
@@ -397,6 +404,19 @@ export class SimCall {
     });
   }
 
+  /**
+   * Asynchronous AMD reaches its verdict on an answered call: Twilio posts AnsweredBy (human,
+   * machine_start, machine_end_beep, …) and MachineDetectionDuration to the AMD callback.
+   */
+  amd(answeredBy: string, detectionMs = 2400): Promise<void> {
+    return this.w.track(
+      (async () => {
+        if (!this.amdCallback) throw new Error(`walker: call ${this.sid} was placed without machine detection`);
+        await this.w.post(this.amdCallback, { AccountSid: this.w.accountSid, CallSid: this.sid, AnsweredBy: answeredBy, MachineDetectionDuration: String(detectionMs) });
+      })(),
+    );
+  }
+
   /** The leg is not answered: no-answer, busy, failed or canceled. */
   fail(status: 'no-answer' | 'busy' | 'failed' | 'canceled' = 'no-answer'): Promise<void> {
     return this.serial(async () => {
@@ -452,7 +472,8 @@ export class SimCall {
 
   private async status(callStatus: string, event: string, extra: Record<string, string> = {}): Promise<void> {
     if (!this.statusCallback || !this.events.includes(event)) return;
-    await this.w.post(this.statusCallback, { ...this.base(), CallStatus: callStatus, CallbackSource: 'call-progress-events', Timestamp: new Date().toUTCString(), ...extra });
+    const queued: Record<string, string> = this.queueTimeMs !== null ? { QueueTime: String(this.queueTimeMs) } : {};
+    await this.w.post(this.statusCallback, { ...this.base(), CallStatus: callStatus, CallbackSource: 'call-progress-events', Timestamp: new Date().toUTCString(), ...queued, ...extra });
   }
 
   private async end(status: string, by: 'hub' | 'caller' | 'end-of-twiml' | 'rest', duration?: number): Promise<void> {
