@@ -1,5 +1,6 @@
-// npm run demo: a seeded demo center with simulated web-chat visitors and SMS customers, so a
-// newcomer sees conversations arrive in the console within a minute.
+// npm run demo: a seeded demo center with simulated web-chat visitors, SMS customers, email
+// (a throwaway Dovecot + SMTP server on loopback) and phone callers (the TwiML walker against
+// the local Twilio fake), so a newcomer sees every channel arrive in the console within a minute.
 import { io as connect } from 'socket.io-client';
 import { loadConfig } from '../config.js';
 import type { ChatClientToServer, ChatServerToClient } from '../contracts/index.js';
@@ -8,6 +9,9 @@ import { createLogger } from '../logger.js';
 import { createUser, type NewUser } from '../users.js';
 import type { Socket } from 'socket.io-client';
 import { TwilioFake } from '../../tests/helpers/twilio-fake.js';
+import { HubApi } from '../devtools/admin-api.js';
+import { DEMO_MAILBOX, startDemoEmail, type DemoEmail } from '../devtools/demo-email.js';
+import { DEMO_CALLERS, startDemoVoice, type DemoVoice } from '../devtools/demo-voice.js';
 import { inboundSmsParams, postSignedTwilioWebhook } from './simulate.js';
 
 const DEMO_PASSWORD = 'pasokh-demo-123';
@@ -60,7 +64,25 @@ async function main(): Promise<void> {
   console.log('Log in to the console with any of these (password for all: ' + DEMO_PASSWORD + '):');
   for (const p of people) console.log(`  ${p.role.padEnd(10)} ${p.email.padEnd(26)} ${p.name}`);
   console.log(`\nSet yourself "available" and a simulated visitor will write within seconds.`);
+  console.log(`SMS customers text ${BUSINESS_NUMBER}, callers ring it (its IVR: 1 = sales queue, 2 = voicemail), and mail arrives at ${DEMO_MAILBOX}.`);
   console.log(`The chat widget as a customer sees it: ${base}/widget-demo.html\nCtrl+C stops the demo.\n`);
+
+  // Email and voice are set up as an admin would, through the API.
+  const api = await HubApi.login(base, config.admin?.email ?? people[0]!.email, config.admin?.password ?? DEMO_PASSWORD);
+  let email: DemoEmail | null = null;
+  try {
+    const started = await startDemoEmail(api);
+    if ('unavailable' in started) console.log(`  email: not simulated: ${started.unavailable}. The other channels carry on.`);
+    else email = started;
+  } catch (err) {
+    console.log(`  email: not simulated: ${err instanceof Error ? err.message : String(err)}. The other channels carry on.`);
+  }
+  let voice: DemoVoice | null = null;
+  try {
+    voice = await startDemoVoice({ api, fake: twilioFake, hubUrl: base, publicUrl: config.publicUrl, businessNumber: BUSINESS_NUMBER, log: (line) => console.log(line) });
+  } catch (err) {
+    console.log(`  voice: not simulated: ${err instanceof Error ? err.message : String(err)}. The other channels carry on.`);
+  }
 
   const sockets: Socket<ChatServerToClient, ChatClientToServer>[] = [];
   let n = 0;
@@ -95,14 +117,34 @@ async function main(): Promise<void> {
   const timer = setInterval(() => void visit().catch((err: unknown) => console.error(err)), 20_000);
   const smsTimer = setInterval(() => void text().catch((err: unknown) => console.error(err)), 30_000);
   const firstSms = setTimeout(() => void text().catch((err: unknown) => console.error(err)), 8_000);
+  const mail = async () => {
+    if (!email) return;
+    for (const line of await email.deliverSamples()) console.log(`  email from ${line} delivered to ${DEMO_MAILBOX}`);
+  };
+  const firstMail = setTimeout(() => void mail().catch((err: unknown) => console.error(err)), 12_000);
+  let c = 0;
+  const ring = async () => {
+    if (!voice) return;
+    const caller = DEMO_CALLERS[c % DEMO_CALLERS.length]!;
+    c += 1;
+    console.log(`  ${caller.from} calls ${BUSINESS_NUMBER} and presses ${caller.digits.join(', ')}`);
+    await voice.call(caller);
+  };
+  const firstCalls = [15_000, 25_000].map((ms) => setTimeout(() => void ring().catch((err: unknown) => console.error(err)), ms));
+  const callTimer = setInterval(() => void ring().catch((err: unknown) => console.error(err)), 120_000);
 
   const stop = async () => {
     clearTimeout(first);
     clearInterval(timer);
     clearTimeout(firstSms);
     clearInterval(smsTimer);
+    clearTimeout(firstMail);
+    for (const t of firstCalls) clearTimeout(t);
+    clearInterval(callTimer);
     for (const s of sockets) s.close();
+    await voice?.stop();
     await hub.stop();
+    await email?.stop();
     await twilioFake.stop();
     process.exit(0);
   };
