@@ -38,6 +38,8 @@ const schema = z
     SHUTDOWN_TIMEOUT_SECONDS: int(20, 1, 300),
     ATTACHMENTS_DIR: z.preprocess(emptyToUndefined, z.string().default('./data/attachments')),
     COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
+    // Region for phone numbers typed without a country code (agents' searches): ISO 3166 alpha-2.
+    PHONE_REGION: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as IR').default('IR')),
   })
   .superRefine((c, ctx) => {
     if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
@@ -74,6 +76,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   cookieSecure: 'auto' | boolean;
   attachmentsDir: string;
+  /** Default region for phone numbers typed without a country code. */
+  phoneRegion: string;
 }
 
 export class ConfigError extends Error {
@@ -111,5 +115,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     attachmentsDir: e.ATTACHMENTS_DIR,
+    phoneRegion: e.PHONE_REGION,
   };
 }

@@ -8,6 +8,8 @@ export interface HubEventMap {
   'message.status': [{ messageId: string; conversationId: string }];
   /** An agent now owns the task (accepted offer or a supervisor's reassignment); voice bridges the call here. */
   'task.assigned': [{ taskId: string; conversationId: string; agentId: string; channel: Channel; previousAgentId: string | null }];
+  /** A conversation was closed (by an agent or supervisor); the web-chat widget offers a rating. */
+  'conversation.closed': [{ conversationId: string }];
 }
 
 export class HubEvents extends EventEmitter<HubEventMap> {}

@@ -6,9 +6,13 @@ import { sql } from 'kysely';
 import { Server as IoServer } from 'socket.io';
 import { authRoutes } from './api/auth-routes.js';
 import { conversationsRoutes } from './api/conversations-routes.js';
+import { deskRoutes } from './desk/api.js';
+import { customersRoutes } from './customers/api.js';
 import { openApiDocument } from './api/openapi.js';
 import { routingRoutes } from './api/routing-routes.js';
 import { usersRoutes } from './api/users-routes.js';
+import { reportsRoutes } from './reports/api.js';
+import { announceClosedChats } from './reports/csat.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { resolveSecretKey } from './auth/secret.js';
 import { SessionStore } from './auth/sessions.js';
@@ -17,13 +21,15 @@ import { smsChannel } from './channels/sms/index.js';
 import { voiceChannel } from './channels/voice/index.js';
 import type { ChannelAdapter, ChannelFactory, ChannelModule, ChannelOptions } from './channels/types.js';
 import { attachWebchat } from './channels/webchat/inbound.js';
-import { WebchatAdapter, type ChatNamespace } from './channels/webchat/outbound.js';
+import { agentTypingToVisitor, WebchatAdapter, type ChatNamespace } from './channels/webchat/outbound.js';
 import type { Config } from './config.js';
 import type { Channel } from './contracts/index.js';
 import { messageDto } from './conversations/dto.js';
+import { createDialer, type DialerOptions, type DialerRuntime } from './dialer/runtime/index.js';
 import { createDb, ensureDatabase, type Db } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { HubEvents } from './events.js';
+import { dialerCampaignRoutes } from './dialer/campaigns/api.js';
 import { createApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { Ingest } from './ingest/ingest.js';
@@ -32,7 +38,10 @@ import { InFlight } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { agentNotifier, attachAgentNamespace, type AgentNamespace } from './realtime/agent-namespace.js';
 import { requireRole } from './realtime/auth.js';
+import { AgentEventLog } from './realtime/event-log.js';
 import { Presence } from './realtime/presence.js';
+import { visitorTypingRelay } from './realtime/typing.js';
+import { ConversationViewers } from './realtime/viewers.js';
 import { attachSupervisorNamespace, type SupervisorNamespace } from './realtime/supervisor-namespace.js';
 import { validateQueues } from './routing/engine/index.js';
 import { RedisPokeBus } from './routing/runtime/bus.js';
@@ -53,6 +62,8 @@ export interface Hub {
   ingest: Ingest;
   events: HubEvents;
   metrics: Metrics;
+  /** The outbound campaign runtime (active on the routing leader); `dialer.tick(now)` drives it by hand. */
+  dialer: DialerRuntime;
   /** Listens on config.port (0 = any free port) and resolves with the port. */
   listen(): Promise<number>;
   /** Graceful: stop accepting, finish work under way, close pools. */
@@ -76,6 +87,8 @@ export interface HubOptions {
   routingMode?: 'leader' | 'always';
   leaderLeaseMs?: number;
   outbox?: { backoffMs?: number; sweepAfterMs?: number; sweepEveryMs?: number };
+  /** Dialer runtime: calls per second, tick period (0 = ticks only by hand). */
+  dialer?: DialerOptions;
 }
 
 /** 'ok', or why not: a dependency that hangs counts as down after two seconds. */
@@ -151,7 +164,9 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     ns.use(requireRole(sessions, roles));
   }
 
-  const notifier = agentNotifier(agentNs);
+  // Per-agent event log: consoles replay what they missed while disconnected (src/realtime/event-log.ts).
+  const agentEvents = new AgentEventLog(redis, config.redisPrefix);
+  const notifier = agentNotifier(agentNs, agentEvents, log.child({ component: 'agent-socket' }));
   const supervisorFeed = attachSupervisorNamespace(supervisorNs, { db, presence, log });
   const routingBus = new RedisPokeBus(redis, `${config.redisPrefix}:routing:pokes`, log);
   // Sources are read at scrape time, after everything below exists.
@@ -169,6 +184,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       }
       return counts;
     },
+    dialerCampaigns: () => dialer.allStats(),
   });
 
   const routing = new RoutingRuntime({
@@ -187,13 +203,46 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     redis,
     `${config.redisPrefix}:routing:leader`,
     presence.processId,
-    (isLeader) => (isLeader ? routing.activate() : routing.deactivate()),
+    // The dialer runs where routing runs: its capacity is routing's.
+    async (isLeader) => {
+      if (isLeader) {
+        await routing.activate();
+        await dialer.activate();
+      } else {
+        await dialer.deactivate();
+        await routing.deactivate();
+      }
+    },
     options.leaderLeaseMs ?? config.routingLeaseMs,
   );
 
+  const { runtime: dialer, routers: dialerRouters } = createDialer({
+    config,
+    db,
+    log: log.child({ component: 'dialer' }),
+    events,
+    ingest,
+    inFlight,
+    routing,
+    presence,
+    twilioHttpClient: options.channelOptions?.twilioHttpClient,
+    onStats: (campaigns) => supervisorNs.emit('dialer', { at: new Date().toISOString(), campaigns }),
+    ...(options.dialer ? { options: options.dialer } : {}),
+  });
+
   const chatNs = io.of('/chat') as unknown as ChatNamespace;
-  attachWebchat(chatNs, { db, ingest, log: log.child({ channel: 'webchat' }), inFlight });
-  attachAgentNamespace(agentNs, { routing, presence, log: log.child({ component: 'agent-socket' }), inFlight });
+  attachWebchat(chatNs, { db, ingest, log: log.child({ channel: 'webchat' }), inFlight, onTyping: visitorTypingRelay(db, agentNs, log) });
+  announceClosedChats(chatNs, events, db, log.child({ channel: 'webchat' }));
+  attachAgentNamespace(agentNs, {
+    routing,
+    presence,
+    log: log.child({ component: 'agent-socket' }),
+    inFlight,
+    db,
+    events: agentEvents,
+    viewers: new ConversationViewers(redis, config.redisPrefix),
+    toVisitorTyping: agentTypingToVisitor(chatNs),
+  });
 
   const channelModules: ChannelModule[] = [];
   for (const factory of options.channels ?? [smsChannel, emailChannel, voiceChannel]) {
@@ -252,15 +301,23 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
       usersRoutes({ db }),
       conversationsRoutes({ db, routing, outbox, events }),
+      deskRoutes({ db, notifier }),
+      customersRoutes({ db, log: log.child({ component: 'customers' }), phoneRegion: config.phoneRegion, chat: chatNs }),
       routingRoutes({ db, routing, validate: validateQueues }),
+      reportsRoutes({ db }),
+      dialerCampaignRoutes({ db, log: log.child({ component: 'dialer-campaigns' }), inFlight }),
       ...channelModules.flatMap((m) => m.routers ?? []),
+      ...dialerRouters,
     ],
   });
   server.on('request', app);
 
   presence.start();
   await routingBus.listen(routing);
-  if (options.routingMode === 'always') await routing.start();
+  if (options.routingMode === 'always') {
+    await routing.start();
+    await dialer.activate();
+  }
   else await leader.start();
   outbox.startWorker();
   for (const m of channelModules) await m.start?.();
@@ -277,6 +334,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     ingest,
     events,
     metrics,
+    dialer,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -292,6 +350,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       supervisorFeed.stop();
       for (const m of channelModules) await m.stop?.();
       await leader.stop();
+      await dialer.stop();
       await routing.stop();
       await routingBus.close();
       io.disconnectSockets(true);

@@ -8,6 +8,8 @@ import type { Db } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { cookieOf, parse, STAFF, requireRole, userOf } from './validate.js';
 
+const preferencesBody = z.object({ language: z.enum(['en', 'fa']).nullable() }).strict();
+
 const loginBody = z.object({ email: z.string().trim().toLowerCase().pipe(z.email()), password: z.string().min(1).max(1024) });
 
 export function authRoutes(deps: { db: Db; sessions: SessionStore; limiter: RateLimiter; ipLimiter: RateLimiter; secureCookies: boolean; sessionTtlMs: number }): Router {
@@ -34,7 +36,7 @@ export function authRoutes(deps: { db: Db; sessions: SessionStore; limiter: Rate
     const session = await deps.sessions.create(user.id);
     await audit(deps.db, { actorUserId: user.id, action: 'auth.login', subjectType: 'user', subjectId: user.id, data: { ip: req.ip } });
     res.cookie(SESSION_COOKIE, session.cookie, { ...cookieOptions, maxAge: deps.sessionTtlMs });
-    res.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role } });
+    res.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role, language: user.language } });
   });
 
   r.post('/api/auth/logout', async (req: Request, res: Response) => {
@@ -43,8 +45,18 @@ export function authRoutes(deps: { db: Db; sessions: SessionStore; limiter: Rate
     res.status(204).end();
   });
 
-  r.get('/api/auth/me', requireRole(...STAFF), (req: Request, res: Response) => {
-    res.json({ user: userOf(req) });
+  r.get('/api/auth/me', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const user = userOf(req);
+    const prefs = await deps.db.selectFrom('users').select('language').where('id', '=', user.id).executeTakeFirst();
+    res.json({ user: { ...user, language: prefs?.language ?? null } });
+  });
+
+  // The signed-in user's own preferences; `language: null` goes back to the browser's language.
+  r.put('/api/auth/me/preferences', requireRole(...STAFF), async (req: Request, res: Response) => {
+    const body = parse(preferencesBody, req.body);
+    const user = userOf(req);
+    await deps.db.updateTable('users').set({ language: body.language }).where('id', '=', user.id).execute();
+    res.json({ user: { ...user, language: body.language } });
   });
 
   return r;

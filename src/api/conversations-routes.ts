@@ -10,6 +10,10 @@ import type { HubEvents } from '../events.js';
 import type { Outbox } from '../jobs/outbox.js';
 import type { RoutingRuntime } from '../routing/runtime/runtime.js';
 import { audit } from '../audit.js';
+import { timelinePage, timelinePageQuery, wantsTimelinePage } from '../customers/timeline.js';
+import { refuseCloseWhileCallLive } from '../channels/voice/store.js';
+import { closeWrapUpSchema, recordWrapUp, resolveWrapUp } from '../desk/wrapup.js';
+import { normaliseTag } from '../desk/tags.js';
 import { parse, requireRole, STAFF, userOf, uuidParam } from './validate.js';
 
 const replyBody = z.object({ body: z.string().trim().min(1, 'reply is empty').max(10_000, 'reply is longer than 10000 characters') });
@@ -34,6 +38,7 @@ export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; out
     const user = userOf(req);
     let q = db.selectFrom('conversations').select('id').where('status', '=', 'open');
     if (!seesEverything(user) || req.query.mine === '1') q = q.where('assigned_agent_id', '=', user.id);
+    if (typeof req.query.tag === 'string' && req.query.tag) q = q.where('id', 'in', db.selectFrom('conversation_tags').select('conversation_id').where('tag', '=', normaliseTag(req.query.tag)));
     const ids = await q.orderBy('updated_at', 'desc').limit(200).execute();
     const conversations = [];
     for (const { id } of ids) {
@@ -64,8 +69,15 @@ export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; out
     const { id } = parse(uuidParam, req.params, 'params');
     const user = userOf(req);
     await visibleConversation(db, user, id);
+    // Optional {dispositionCode, wrapUpNote}: checked before anything changes (unknown/inactive code → 400).
+    const wrapUp = await resolveWrapUp(db, parse(closeWrapUpSchema, req.body ?? {}));
+    await refuseCloseWhileCallLive(db, id); // a live call is ended with its hang-up, which closes the conversation
     const closed = await deps.routing.closeConversation(id);
-    if (closed) await audit(db, { actorUserId: user.id, action: 'conversation.close', subjectType: 'conversation', subjectId: id });
+    if (wrapUp) await recordWrapUp(db, id, user.id, wrapUp);
+    if (closed) {
+      await audit(db, { actorUserId: user.id, action: 'conversation.close', subjectType: 'conversation', subjectId: id });
+      deps.events.emit('conversation.closed', { conversationId: id });
+    }
     res.json({ conversation: await conversationDto(db, id) });
   });
 
@@ -89,6 +101,11 @@ export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; out
     if (!seesEverything(user)) {
       const mine = await db.selectFrom('conversations').select('id').where('customer_id', '=', id).where('assigned_agent_id', '=', user.id).executeTakeFirst();
       if (!mine) throw forbidden('you have no conversation with this customer');
+    }
+    // ?limit= / ?before=: one page of messages across every channel, newest first (src/customers/timeline.ts).
+    if (wantsTimelinePage(req.query)) {
+      res.json(await timelinePage(db, id, parse(timelinePageQuery, req.query, 'query')));
+      return;
     }
     const rows = await db.selectFrom('conversations').select('id').where('customer_id', '=', id).orderBy('created_at').execute();
     const conversations = [];

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { voiceOpenApiPaths } from '../channels/voice/openapi.js';
+import { deskOpenApiPaths } from '../desk/openapi.js';
+import { closeWrapUpSchema } from '../desk/wrapup.js';
+import { dialerCampaignOpenApiPaths } from '../dialer/campaigns/openapi.js';
+import { customersOpenApiPaths } from '../customers/openapi.js';
+import { reportsOpenApiPaths } from '../reports/openapi.js';
 import { newQueueSchema, queuePatchSchema } from './routing-routes.js';
 import { newUserSchema, skillSchema } from './users-routes.js';
 
@@ -16,6 +21,13 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'up' } } } },
       '/readyz': { get: { summary: 'Postgres and Redis reachable', responses: { 200: { description: 'ready' }, 503: { description: 'names what is down' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
+      '/api/dialer/campaigns/{id}/stats': {
+        get: {
+          summary:
+            'Outbound campaign live figures (supervisor, admin): abandon30d (FCC) and abandon24h (Ofcom counting for UK) as {rate, live, abandoned, machine, falsePositives}, attempts, connected, abandoned, machines, noAnswer, inFlight, pausedReason',
+          responses: { 200: { description: '{stats}' }, 400: error, 403: error, 404: error },
+        },
+      },
       '/api/auth/login': {
         post: {
           summary: 'Log in; sets the session cookie',
@@ -24,7 +36,14 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         },
       },
       '/api/auth/logout': { post: { summary: 'End the session', responses: { 204: { description: 'logged out' } } } },
-      '/api/auth/me': { get: { summary: 'The logged-in user', responses: { 200: { description: '{user}' }, 401: error } } },
+      '/api/auth/me': { get: { summary: 'The logged-in user (with `language`: en, fa or null)', responses: { 200: { description: '{user}' }, 401: error } } },
+      '/api/auth/me/preferences': {
+        put: {
+          summary: 'The logged-in user’s own preferences: console language (null follows the browser)',
+          requestBody: json(z.object({ language: z.enum(['en', 'fa']).nullable() })),
+          responses: { 200: { description: '{user}' }, 400: error, 401: error },
+        },
+      },
       '/api/users': {
         post: { summary: 'Create a user with skills (admin)', requestBody: json(newUserSchema), responses: { 201: { description: '{user}' }, 400: error, 403: error, 409: error } },
         get: { summary: 'List users (supervisor, admin)', responses: { 200: { description: '{users}' } } },
@@ -38,7 +57,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           responses: { 201: { description: '{message}' }, 400: error, 403: error, 404: error, 409: error },
         },
       },
-      '/api/conversations/{id}/close': { post: { summary: 'Close the conversation; frees the agent’s capacity', responses: { 200: { description: '{conversation}' } } } },
+      '/api/conversations/{id}/close': { post: { summary: 'Close the conversation; frees the agent’s capacity. Optional {dispositionCode, wrapUpNote} records the wrap-up (unknown/inactive code → 400). A voice conversation whose call is still live is refused (409 call_in_progress): hang the call up instead, which closes it', requestBody: json(closeWrapUpSchema), responses: { 200: { description: '{conversation}' }, 400: error, 409: error } } },
       '/api/conversations/{id}/assign': {
         post: {
           summary: 'Give the conversation to an agent now (supervisor, admin); refused when the agent has no room',
@@ -78,7 +97,10 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       '/api/email/attachments/{id}': { get: { summary: 'An email attachment, for staff who may see its conversation', responses: { 200: { description: 'the file' }, 403: error, 404: error } } },
       '/api/email/quarantine': { get: { summary: 'Messages that could not be parsed, kept raw (admin)', responses: { 200: { description: '{messages}' } } } },
       ...voiceOpenApiPaths(),
-      '/api/customers/{id}/timeline': { get: { summary: 'Every conversation of the customer across channels', responses: { 200: { description: '{customer, conversations}' }, 403: error, 404: error } } },
+      ...deskOpenApiPaths(),
+      ...dialerCampaignOpenApiPaths(),
+      ...customersOpenApiPaths(),
+      ...reportsOpenApiPaths(),
     },
   };
 }

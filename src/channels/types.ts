@@ -81,7 +81,8 @@ export interface ChannelContext {
   options: ChannelOptions;
   /** What a channel may ask of routing: put an assigned task back in line, or end a conversation. */
   routing: {
-    requeue(conversationId: string, reason: string): Promise<boolean>;
+    /** `queueId`: the task moves to that queue (keeping its place by enqueue time), e.g. a call transferred to another queue. */
+    requeue(conversationId: string, reason: string, opts?: { queueId?: string }): Promise<boolean>;
     closeConversation(conversationId: string): Promise<boolean>;
     /** Give an assigned or waiting conversation to another agent now (voice: cold transfer to an agent); emits task.assigned. */
     reassign?(conversationId: string, toAgentId: string): Promise<{ ok: true } | { ok: false; code: string; message: string }>;

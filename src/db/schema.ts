@@ -3,6 +3,10 @@ import type { EmailTables } from '../channels/email/schema.js';
 import type { SmsTables } from '../channels/sms/schema.js';
 import type { VoiceTables } from '../channels/voice/schema.js';
 import type { DialerTables } from '../dialer/campaigns/schema.js';
+import type { DialerRuntimeTables } from '../dialer/runtime/schema.js';
+import type { DeskTables } from '../desk/schema.js';
+import type { ReportsTables } from '../reports/schema.js';
+import type { CustomerTables } from '../customers/schema.js';
 import type { Channel, DeliveryStatus, MessageFrom, PresenceStatus, Role } from '../contracts/index.js';
 import type { EscalationStep, SkillExpr, Strategy } from '../routing/engine/types.js';
 
@@ -28,6 +32,8 @@ export interface UsersTable {
   role: Role;
   disabled: Generated<boolean>;
   created_at: Timestamp;
+  /** Console language ('en' | 'fa'); NULL follows the browser (migration 0011). */
+  language: ColumnType<'en' | 'fa' | null, 'en' | 'fa' | null | undefined, 'en' | 'fa' | null>;
 }
 
 export interface AgentSkillsTable {
@@ -56,6 +62,10 @@ export interface SessionsTable {
 
 export interface CustomerProfile {
   email?: string;
+  /** What the customer told us, unverified: kept apart from identities. */
+  phone?: string;
+  accountNumber?: string;
+  [key: string]: unknown;
 }
 
 export interface CustomersTable {
@@ -63,6 +73,8 @@ export interface CustomersTable {
   display_name: string | null;
   profile: Json<CustomerProfile>;
   created_at: Timestamp;
+  /** Set when this customer was merged into another (src/customers/merge.ts); the row is kept for undo. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type IdentityKind = 'visitor' | 'email' | 'phone';
@@ -191,7 +203,7 @@ export interface AuditLogTable {
 }
 
 /** Each channel declares its own tables beside its code; the database type is their union with the core. */
-export interface Database extends SmsTables, EmailTables, VoiceTables, DialerTables {
+export interface Database extends SmsTables, EmailTables, VoiceTables, DialerTables, DialerRuntimeTables, ReportsTables, DeskTables, CustomerTables {
   settings: SettingsTable;
   users: UsersTable;
   agent_skills: AgentSkillsTable;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { QueueStatsDto } from '../contracts/index.js';
+import type { DialerCampaignStatsDto, QueueStatsDto } from '../contracts/index.js';
 import type { RoutingMetrics } from '../routing/runtime/runtime.js';
 
 export interface MetricSources {
@@ -8,6 +8,8 @@ export interface MetricSources {
   waitingTasks: () => Promise<number>;
   queueStats: () => Promise<QueueStatsDto[]>;
   agentsByStatus: () => Promise<Record<string, number>>;
+  /** Outbound campaigns (running or paused) with their live figures. */
+  dialerCampaigns?: () => Promise<DialerCampaignStatsDto[]>;
 }
 
 /** One registry per hub (tests run several hubs in one process). */
@@ -63,6 +65,27 @@ export class Metrics implements RoutingMetrics {
       },
     });
     this.queueGauges(sources, registers);
+    this.dialerGauges(sources, registers);
+  }
+
+  private dialerGauges(sources: MetricSources, registers: Registry[]): void {
+    const campaigns = () => (sources.dialerCampaigns ? sources.dialerCampaigns().catch(() => []) : Promise.resolve([]));
+    const perCampaign = (name: string, help: string, value: (c: DialerCampaignStatsDto) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['campaign', 'rule_set'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const c of await campaigns()) this.set({ campaign: c.name, rule_set: c.ruleSet }, value(c));
+        },
+      });
+    perCampaign('pasokh_dialer_abandon_rate_30d', 'Abandoned / live-answered outbound calls over 30 days (FCC counting)', (c) => c.abandon30d.rate);
+    perCampaign('pasokh_dialer_abandon_rate_24h', 'Abandoned / live-answered outbound calls over 24 h (Ofcom counting for UK campaigns)', (c) => c.abandon24h.rate);
+    perCampaign('pasokh_dialer_calls_in_flight', 'Outbound calls placed and not yet ended', (c) => c.inFlight);
+    perCampaign('pasokh_dialer_attempts', 'Outbound call attempts of the campaign', (c) => c.attempts);
+    perCampaign('pasokh_dialer_running', '1 while the campaign is running, 0 when paused', (c) => (c.status === 'running' ? 1 : 0));
   }
 
   private queueGauges(sources: MetricSources, registers: Registry[]): void {

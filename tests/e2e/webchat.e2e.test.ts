@@ -70,6 +70,12 @@ describe('web chat in the browser', () => {
     // The conversation opens with the customer's message; the agent replies.
     await console_.getByTestId('message').filter({ hasText: 'Is my order on its way?' }).waitFor();
     expect(await console_.getByTestId('conversation-item').count()).toBe(1);
+    // Typing shows on the other side, both ways, and is never stored.
+    await site.getByTestId('widget-input').pressSequentially('one more');
+    await expect.poll(() => console_.getByTestId('typing-indicator').textContent()).toBe('Customer is typing…');
+    await site.getByTestId('widget-input').fill('');
+    await console_.getByTestId('reply-input').pressSequentially('Yes');
+    await site.getByTestId('widget-typing').waitFor({ state: 'visible' });
     await console_.getByTestId('reply-input').fill('Yes, it ships today. Thank you, Parisa!');
     await console_.getByTestId('reply-send').click();
 
@@ -79,6 +85,16 @@ describe('web chat in the browser', () => {
     expect(await reply.count()).toBe(1);
     // And their own message is shown once, not duplicated by the echo.
     expect(await site.locator('[data-testid="widget-message"][data-from="customer"]').count()).toBe(1);
+
+    // The agent's reply ends "typing…" in the widget.
+    await site.getByTestId('widget-typing').waitFor({ state: 'hidden' });
+
+    // "?" outside a text field lists the keyboard shortcuts.
+    await console_.locator('body').click({ position: { x: 5, y: 700 } });
+    await console_.keyboard.press('Shift+Slash');
+    await console_.getByTestId('shortcuts-help').waitFor();
+    await console_.keyboard.press('Escape');
+    await console_.getByTestId('shortcuts-help').waitFor({ state: 'hidden' });
 
     // After a reload the widget resumes the same conversation without duplicates.
     await site.reload();

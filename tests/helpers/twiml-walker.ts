@@ -82,7 +82,7 @@ export function voiceWalker(fake: TwilioFake, o: Omit<WalkerOptions, 'authToken'
     const twiml = one(req.params, 'Twiml');
     const url = one(req.params, 'Url');
     if (!twiml && !url) return { status: 400, body: errorBody(400, 21205, 'Url or Twiml is required') };
-    const call = walker.createCall({ to, from, ...(twiml ? { twiml } : {}), ...(url ? { url } : {}), ...optional('statusCallback', one(req.params, 'StatusCallback')), ...optional('events', many(req.params, 'StatusCallbackEvent')) });
+    const call = walker.createCall({ to, from, ...(twiml ? { twiml } : {}), ...(url ? { url } : {}), ...optional('statusCallback', one(req.params, 'StatusCallback')), ...optional('events', many(req.params, 'StatusCallbackEvent')), ...optional('amdCallback', one(req.params, 'AsyncAmdStatusCallback')), ...optional('machineDetection', one(req.params, 'MachineDetection')) });
     return { status: 201, body: callJson(call) };
   });
   fake.route('GET', new RegExp(`^${account}/Calls/(CA[0-9a-f]{32})\\.json$`), (_req, m): Reply => {

@@ -39,6 +39,10 @@ export class ChatConnection {
   private failures = 0;
   private retryTimer: number | null = null;
   private readonly listeners = new Set<() => void>();
+  private readonly closedListeners = new Set<(conversationId: string) => void>();
+  private readonly typingListeners = new Set<(typing: boolean) => void>();
+  /** What we last told the hub about the visitor typing, and when. */
+  private typingSent = { typing: false, at: 0 };
 
   constructor(
     private readonly config: WidgetConfig,
@@ -94,7 +98,31 @@ export class ChatConnection {
     });
     socket.on('message', (m) => {
       this.store.receive(m);
+      // The agent's message ends their "typing…".
+      if (m.from === 'agent') for (const l of this.typingListeners) l(false);
     });
+    socket.on('typing', ({ typing }) => {
+      for (const l of this.typingListeners) l(typing);
+    });
+    socket.on('conversation:closed', ({ conversationId }) => {
+      for (const l of this.closedListeners) l(conversationId);
+    });
+  }
+
+  /** The agent started or stopped typing (never stored; the view hides a stale one itself). */
+  onAgentTyping(listener: (typing: boolean) => void): () => void {
+    this.typingListeners.add(listener);
+    return () => this.typingListeners.delete(listener);
+  }
+
+  /** Tells the hub the visitor is typing: "yes" at most every 2 s while it lasts, "no" once. */
+  typing(active: boolean): void {
+    const socket = this.socket;
+    if (!socket?.connected || this.store.conversationId === null) return;
+    const now = Date.now();
+    if (active === this.typingSent.typing && (!active || now - this.typingSent.at < 2000)) return;
+    this.typingSent = { typing: active, at: now };
+    socket.emit('typing', { typing: active });
   }
 
   /** Queues a message and sends it as soon as possible. */
@@ -102,6 +130,20 @@ export class ChatConnection {
     this.store.enqueue(body);
     this.start();
     this.flush();
+  }
+
+  /** The agent closed a conversation of this visitor (the widget then asks for a rating). */
+  onClosed(listener: (conversationId: string) => void): () => void {
+    this.closedListeners.add(listener);
+    return () => this.closedListeners.delete(listener);
+  }
+
+  /** Sends a 1–5 rating of a closed conversation; the hub keeps the first one. */
+  async rate(conversationId: string, score: number, comment: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    const socket = this.socket;
+    if (!socket?.connected) return { ok: false, message: '' };
+    const res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('csat', { conversationId, score, ...(comment ? { comment } : {}) });
+    return res.ok ? { ok: true } : { ok: false, message: res.error.message };
   }
 
   /** Re-sends a message the hub refused, with its original clientId. */

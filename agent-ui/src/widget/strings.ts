@@ -22,6 +22,13 @@ const en = {
   you: 'You',
   agent: 'Agent',
   unread: 'new messages',
+  agentTyping: 'Agent is typing…',
+  rateTitle: 'How was your chat?',
+  rateHint: '1 = poor, 5 = excellent',
+  rateComment: 'Anything to add? (optional)',
+  rateSend: 'Send rating',
+  rateThanks: 'Thank you for your feedback!',
+  rateFailed: 'Your rating was not sent, please try again.',
 } as const;
 
 export type WidgetStrings = Record<keyof typeof en, string>;
@@ -48,6 +55,13 @@ const fa: WidgetStrings = {
   you: 'شما',
   agent: 'کارشناس',
   unread: 'پیام تازه',
+  agentTyping: 'کارشناس در حال نوشتن است…',
+  rateTitle: 'گفتگو چطور بود؟',
+  rateHint: '۱ = ضعیف، ۵ = عالی',
+  rateComment: 'نکته‌ای دارید؟ (اختیاری)',
+  rateSend: 'ارسال امتیاز',
+  rateThanks: 'از بازخورد شما سپاسگزاریم!',
+  rateFailed: 'امتیاز شما فرستاده نشد، لطفاً دوباره تلاش کنید.',
 };
 
 export function widgetStrings(lang: WidgetLang): WidgetStrings {

@@ -5,6 +5,7 @@ import type { ChatEntry } from './chatModel.js';
 import type { WidgetConfig } from './config.js';
 import type { ChatConnection } from './connection.js';
 import type { ChatStore } from './store.js';
+import { RatingPanel } from './rating.js';
 import { widgetStrings, type WidgetStrings } from './strings.js';
 import css from './widget.css?inline';
 
@@ -166,13 +167,33 @@ export class WidgetView {
       e.preventDefault();
       this.sendFromInput();
     });
+    // Typing, both ways: never stored, and a stale "typing…" hides itself.
+    const typingLine = h('p', { class: 'typing', role: 'status', hidden: true, 'data-testid': 'widget-typing' }, s.agentTyping);
+    let typingHide: number | undefined;
+    connection.onAgentTyping((typing) => {
+      window.clearTimeout(typingHide);
+      typingLine.hidden = !typing;
+      if (typing) typingHide = window.setTimeout(() => (typingLine.hidden = true), 6000);
+    });
+    let typingIdle: number | undefined;
+    this.input.addEventListener('input', () => {
+      const active = this.input.value.trim() !== '';
+      connection.typing(active);
+      window.clearTimeout(typingIdle);
+      if (active) typingIdle = window.setTimeout(() => connection.typing(false), 4000);
+    });
+    this.input.addEventListener('blur', () => connection.typing(false));
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
         this.sendFromInput();
       }
     });
-    this.chat = h('div', { class: 'chat', hidden: true }, h('div', { class: 'scroll' }, this.empty, this.list), composer);
+    // Asked after the agent closes the chat; a new message from the visitor starts afresh.
+    const rating = new RatingPanel(s, (id, score, comment) => connection.rate(id, score, comment));
+    connection.onClosed((id) => rating.ask(id));
+    store.subscribe(() => rating.follow(store.conversationId));
+    this.chat = h('div', { class: 'chat', hidden: true }, h('div', { class: 'scroll' }, this.empty, this.list, rating.element), typingLine, composer);
 
     const closeButton = h('button', { type: 'button', class: 'close', 'aria-label': s.close, title: s.close }, icon(CLOSE_ICON));
     closeButton.addEventListener('click', () => this.setOpen(false));
@@ -248,6 +269,7 @@ export class WidgetView {
     const body = this.input.value.trim();
     if (!body) return;
     this.connection.send(body);
+    this.connection.typing(false);
     this.input.value = '';
     this.input.focus();
     this.scrollToEnd();

@@ -10,6 +10,7 @@ import type { InFlight } from '../../lifecycle.js';
 import type { Logger } from '../../logger.js';
 import { applyTwilioStatus, type DeliveryDeps } from './delivery.js';
 import { parseOptKeyword } from './keywords.js';
+import { applySmsOpt } from '../../dialer/campaigns/dnc.js';
 import { STATUS_CALLBACK_PATH } from './outbound.js';
 import { smsSegments } from '../../domain/sms-segments.js';
 import { formParams, verifyTwilioSignature } from './signature.js';
@@ -104,7 +105,13 @@ export function smsWebhooks(deps: SmsInboundDeps): Router {
 
     const keyword = parseOptKeyword(p.Body);
     if (keyword) {
-      const changed = await recordOpt(deps.db, { customerNumber: from, businessNumber: to, optedOut: keyword.action === 'opt-out', keyword: keyword.keyword, messageSid: p.MessageSid });
+      const optedOut = keyword.action === 'opt-out';
+      // The dialer's do-not-call list follows STOP / START in the same transaction (src/dialer/campaigns/dnc.ts).
+      const changed = await deps.db.transaction().execute(async (tx) => {
+        const recorded = await recordOpt(tx, { customerNumber: from, businessNumber: to, optedOut, keyword: keyword.keyword, messageSid: p.MessageSid });
+        if (recorded) await applySmsOpt(tx, from, optedOut);
+        return recorded;
+      });
       if (changed) deps.log.info({ messageSid: p.MessageSid, action: keyword.action }, 'sms opt-out state changed');
     }
     const state = await optState(deps.db, from, to);

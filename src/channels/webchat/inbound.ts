@@ -6,6 +6,7 @@ import { hashVisitorToken, normalizeEmail } from '../../domain/identity.js';
 import type { Ingest } from '../../ingest/ingest.js';
 import type { InFlight } from '../../lifecycle.js';
 import type { Logger } from '../../logger.js';
+import { awaitingRating, rateConversation, type CsatAck } from '../../reports/csat.js';
 import { customerRoom, type ChatNamespace } from './outbound.js';
 
 const authSchema = z.object({
@@ -25,7 +26,13 @@ export interface WebchatInboundDeps {
   ingest: Ingest;
   log: Logger;
   inFlight: InFlight;
+  /** Relays the visitor's typing to staff (never stored). */
+  onTyping?: (customerId: string, typing: boolean) => void;
 }
+
+const typingSchema = z.object({ typing: z.boolean() });
+/** A held key repeats "typing" at most this often towards the agent. */
+const TYPING_REPEAT_MS = 1000;
 
 /**
  * The /chat namespace. A visitor is known only by a random bearer token the
@@ -42,7 +49,28 @@ export function attachWebchat(chat: ChatNamespace, deps: WebchatInboundDeps): vo
 
     // Listen first: a message sent right after connecting must not be missed.
     let ready: Promise<void> = Promise.resolve();
+    let customerId: string | null = null;
+    let lastTyping = { typing: false, at: 0 };
+    socket.on('typing', (payload: unknown) => {
+      const parsed = typingSchema.safeParse(payload);
+      if (!parsed.success || !customerId || !deps.onTyping) return;
+      const now = Date.now();
+      if (parsed.data.typing === lastTyping.typing && (!parsed.data.typing || now - lastTyping.at < TYPING_REPEAT_MS)) return;
+      lastTyping = { typing: parsed.data.typing, at: now };
+      deps.onTyping(customerId, parsed.data.typing);
+    });
     socket.on('message', (payload: unknown, ack: unknown) => void deps.inFlight.track(onMessage(payload, ack)));
+    socket.on('csat', (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: CsatAck) => void) : () => undefined;
+      void deps.inFlight.track(
+        rateConversation(deps.db, tokenHash, payload)
+          .then(reply)
+          .catch((err: unknown) => {
+            deps.log.error({ err }, 'web-chat rating not stored');
+            reply({ ok: false, error: { code: 'unavailable', message: 'rating not stored, please retry' } });
+          }),
+      );
+    });
     const onMessage = async (payload: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
       const parsed = messageSchema.safeParse(payload);
@@ -62,6 +90,12 @@ export function attachWebchat(chat: ChatNamespace, deps: WebchatInboundDeps): vo
           body: parsed.data.body,
         });
         const room = customerRoom(result.customerId);
+        customerId = result.customerId;
+        // Sending ends typing: the agent's indicator must not outlive the message.
+        if (lastTyping.typing) {
+          lastTyping = { typing: false, at: Date.now() };
+          deps.onTyping?.(result.customerId, false);
+        }
         if (!socket.rooms.has(room)) {
           await socket.join(room);
           socket.emit('session', { visitorToken, conversationId: result.conversationId });
@@ -87,6 +121,7 @@ export function attachWebchat(chat: ChatNamespace, deps: WebchatInboundDeps): vo
         return;
       }
       await socket.join(customerRoom(known.customer_id));
+      customerId = known.customer_id;
       const conversation = await deps.db
         .selectFrom('conversations')
         .select('id')
@@ -107,6 +142,8 @@ export function attachWebchat(chat: ChatNamespace, deps: WebchatInboundDeps): vo
         .orderBy('seq')
         .execute();
       for (const m of missed) socket.emit('message', toChat(m, m.direction === 'in' ? clientIdOf(m.external_id) : null));
+      // Closed while the widget was away and not rated yet: it may still ask.
+      if (await awaitingRating(deps.db, conversation.id)) socket.emit('conversation:closed', { conversationId: conversation.id });
     })().catch((err: unknown) => {
       deps.log.error({ err }, 'web-chat session setup failed');
       socket.disconnect(true);

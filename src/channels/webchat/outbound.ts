@@ -12,6 +12,13 @@ export const customerRoom = (customerId: string) => `customer:${customerId}`;
  * reconnect from the replay of messages after their last sequence number, so
  * "sent" here is final.
  */
+/** The agent's typing, to every open widget of the customer (never stored). */
+export function agentTypingToVisitor(chat: ChatNamespace): (customerId: string, typing: boolean) => void {
+  return (customerId, typing) => {
+    chat.to(customerRoom(customerId)).emit('typing', { typing });
+  };
+}
+
 export class WebchatAdapter implements ChannelAdapter {
   readonly channel = 'webchat' as const;
 

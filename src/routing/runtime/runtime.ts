@@ -168,10 +168,10 @@ export class RoutingRuntime {
    * agent's call leg was not answered, the agent dropped): the agent's capacity
    * is freed and the task is offered again.
    */
-  async requeue(conversationId: string, reason: string): Promise<boolean> {
-    const moved = await store.requeueAssigned(this.o.db, conversationId);
+  async requeue(conversationId: string, reason: string, opts: { queueId?: string } = {}): Promise<boolean> {
+    const moved = await store.requeueAssigned(this.o.db, conversationId, opts.queueId);
     if (!moved) return false;
-    await store.recordEvent(this.o.db, 'requeued', { taskId: moved.taskId, agentId: moved.agentId }, { reason });
+    await store.recordEvent(this.o.db, 'requeued', { taskId: moved.taskId, agentId: moved.agentId }, opts.queueId ? { reason, queueId: opts.queueId } : { reason });
     this.o.notifier.notify(moved.agentId, 'conversation:closed', { conversationId });
     await this.pushSelf(moved.agentId);
     await this.poke({ kind: 'task', id: moved.taskId });
@@ -236,6 +236,17 @@ export class RoutingRuntime {
     this.o.onAssigned?.({ taskId: outcome.taskId, conversationId, agentId: toAgentId, channel: conversation.channel, previousAgentId: outcome.fromAgentId });
     this.o.onChange?.();
     return { ok: true, value: conversation };
+  }
+
+  /**
+   * The dialer bridged a live answer to this agent: the conversation's task is theirs now, through
+   * the same capacity check as any assignment (an agent without room is refused). Unlike `reassign`
+   * the agent must be available. Emits `task.assigned` like any assignment.
+   */
+  async assignDirect(conversationId: string, agentId: string): Promise<RoutingResult<ConversationDto>> {
+    const agent = await this.o.db.selectFrom('agent_state').select('status').where('user_id', '=', agentId).executeTakeFirst();
+    if (agent?.status !== 'available') return { ok: false, code: 'not_available', message: 'that agent is not available' };
+    return this.reassign(conversationId, agentId);
   }
 
   /** Re-sends live offers to an agent whose console just (re)connected. */

@@ -389,7 +389,7 @@ export async function reassign(db: Db, conversationId: string, toAgentId: string
 class NotAnAgent extends Error {}
 
 /** Assigned → waiting again, keeping enqueued_at (its place in line); the agent's capacity comes back. */
-export async function requeueAssigned(db: Db, conversationId: string): Promise<{ taskId: string; agentId: string } | null> {
+export async function requeueAssigned(db: Db, conversationId: string, queueId?: string): Promise<{ taskId: string; agentId: string } | null> {
   return db.transaction().execute(async (tx) => {
     const task = await tx
       .selectFrom('routing_tasks')
@@ -399,8 +399,9 @@ export async function requeueAssigned(db: Db, conversationId: string): Promise<{
       .forUpdate()
       .executeTakeFirst();
     if (!task?.assigned_agent_id) return null;
-    await tx.updateTable('routing_tasks').set({ status: 'waiting', assigned_agent_id: null, assigned_at: null }).where('id', '=', task.id).execute();
-    await tx.updateTable('conversations').set({ assigned_agent_id: null, updated_at: new Date() }).where('id', '=', conversationId).execute();
+    // With a queueId the task changes queue but keeps its enqueued_at, so it keeps its place by waiting time.
+    await tx.updateTable('routing_tasks').set({ status: 'waiting', assigned_agent_id: null, assigned_at: null, ...(queueId ? { queue_id: queueId } : {}) }).where('id', '=', task.id).execute();
+    await tx.updateTable('conversations').set({ assigned_agent_id: null, updated_at: new Date(), ...(queueId ? { queue_id: queueId } : {}) }).where('id', '=', conversationId).execute();
     await tx.updateTable('agent_state').set((eb) => ({ used: eb('used', '-', task.cost) })).where('user_id', '=', task.assigned_agent_id).execute();
     return { taskId: task.id, agentId: task.assigned_agent_id };
   });

@@ -9,6 +9,8 @@ export interface SessionUser {
   email: string;
   name: string;
   role: Role;
+  /** The console language the user chose (stored on the hub); null: follow the browser. */
+  language?: 'en' | 'fa' | null;
 }
 
 export async function login(email: string, password: string): Promise<SessionUser> {

@@ -2,6 +2,7 @@ import type { ConversationDto } from '../../../../src/contracts/index.js';
 import { useI18n } from '../i18n/context.js';
 import { customerLabel } from '../util/customer.js';
 import { ChannelBadge } from './ChannelBadge.js';
+import { TagFilter, useTagFilter } from '../desk/TagFilter.js';
 
 interface Props {
   conversations: ConversationDto[];
@@ -15,11 +16,14 @@ interface Props {
 
 export function ConversationList({ conversations, selectedId, unread, error, loading, onSelect, onRetry }: Props) {
   const { t, moment, number } = useI18n();
+  const tagFilter = useTagFilter(conversations);
+  const shown = tagFilter.ids ? conversations.filter((c) => tagFilter.ids?.has(c.id)) : conversations;
   return (
     <nav className="sidebar" aria-labelledby="conversation-list-title">
       <h2 id="conversation-list-title" className="sidebar-title">
         {t('list.title')}
       </h2>
+      <TagFilter filter={tagFilter} />
       {error !== null && (
         <div className="inline-error" role="alert">
           {t('list.loadFailed', { message: error })}{' '}
@@ -29,7 +33,7 @@ export function ConversationList({ conversations, selectedId, unread, error, loa
         </div>
       )}
       <ul className="conversation-list" data-testid="conversation-list">
-        {conversations.map((c) => {
+        {shown.map((c) => {
           const count = unread.get(c.id) ?? 0;
           const selected = c.id === selectedId;
           return (

@@ -4,12 +4,21 @@ import { closeConversation, getConversation, getTimeline } from '../api/endpoint
 import { errorText } from '../api/errorText.js';
 import { useI18n } from '../i18n/context.js';
 import type { AgentSocket } from '../socket/agentSocket.js';
+import { customerHref } from '../customers/href.js';
 import { customerLabel } from '../util/customer.js';
 import { ChannelBadge } from './ChannelBadge.js';
 import { CustomerHistory } from './CustomerHistory.js';
 import { MessageBubble } from './MessageBubble.js';
 import { applyStatus, mergeMessages } from './messageMerge.js';
 import { ReplyBox } from './ReplyBox.js';
+import { closeWithWrapUp, putWrapUp } from '../desk/api.js';
+import { NoteComposer, NoteItem } from '../desk/NotesPanel.js';
+import { TagEditor } from '../desk/TagEditor.js';
+import { interleave } from '../desk/timeline.js';
+import { useDesk } from '../desk/useDesk.js';
+import { dispositionLabel, WrapUpDialog, type WrapUpInput } from '../desk/WrapUpDialog.js';
+import { ConversationPresence } from '../realtime/ConversationPresence.js';
+import { SmsOptOutBanner, useSmsOptOut } from './render/sms.js';
 
 interface Props {
   socket: AgentSocket;
@@ -32,7 +41,7 @@ function localDay(iso: string): string {
 
 /** The open conversation: header, customer history, messages, reply box. Keyed by id in the parent. */
 export function ConversationView({ socket, userId, conversationId, summary, onClosed }: Props) {
-  const { t, dateTime, date } = useI18n();
+  const { t, dateTime, date, lang } = useI18n();
   const [conversation, setConversation] = useState<ConversationDto | null>(summary);
   const [messages, setMessages] = useState<MessageDto[]>([]);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
@@ -41,6 +50,11 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
   const [closing, setClosing] = useState(false);
   const [closeError, setCloseError] = useState<unknown>(null);
   const [closedLive, setClosedLive] = useState(false);
+  // Desk: tags, private notes, and the wrap-up asked for on close when disposition codes exist.
+  const desk = useDesk(socket, conversationId);
+  const [wrapUpOpen, setWrapUpOpen] = useState(false);
+  // Re-read on every new message: a STOP or START changes it.
+  const smsOptOut = useSmsOptOut(conversationId, conversation?.channel, messages.length);
 
   const load = useCallback(async () => {
     try {
@@ -128,7 +142,19 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
     }
   }
 
+  async function closeWith(wrapUp: WrapUpInput) {
+    await closeWithWrapUp(conversationId, wrapUp);
+    desk.setWrapUp({ dispositionCode: wrapUp.dispositionCode, note: wrapUp.note || null, agentId: userId, at: new Date().toISOString() });
+    setWrapUpOpen(false);
+    setClosedLive(true);
+    onClosed(conversationId);
+  }
+
   const isClosed = closedLive || conversation?.status === 'closed';
+  // Ended elsewhere (the customer left, a reassignment) while open here: ask for the outcome after the fact.
+  const wrapUpAfter = closedLive && !wrapUpOpen && desk.wrapUp === null && desk.dispositions.length > 0;
+  const wrapUpCode = desk.wrapUp?.dispositionCode;
+  const wrapUpDisposition = desk.dispositions.find((d) => d.code === wrapUpCode);
   const earlier = (timeline?.conversations ?? [])
     .filter((c) => c.id !== conversationId)
     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
@@ -148,6 +174,9 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
               <span className={`conv-status conv-${isClosed ? 'closed' : 'open'}`}>
                 {t(isClosed ? 'conv.closed' : 'conv.open')}
               </span>
+              <a href={customerHref(conversation.customer.id)} data-testid="open-customer">
+                {t('customers.openProfile')}
+              </a>
             </p>
           )}
           {conversation && conversation.customer.identities.length > 0 && (
@@ -158,12 +187,15 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
                 .join(' · ')}
             </p>
           )}
+          <ConversationPresence socket={socket} conversationId={conversationId} userId={userId} />
+          <TagEditor conversationId={conversationId} tags={desk.tags} onChange={desk.setTags} />
+          {wrapUpCode && <p className="wrapup-current">{t('desk.wrap.current', { label: wrapUpDisposition ? dispositionLabel(wrapUpDisposition, lang) : wrapUpCode })}</p>}
         </div>
         <button
           type="button"
           className="danger"
           disabled={isClosed || closing || loaded.state !== 'ready'}
-          onClick={() => void close()}
+          onClick={() => (desk.dispositions.length > 0 ? setWrapUpOpen(true) : void close())}
           data-testid="close-conversation"
         >
           {closing ? t('view.closing') : t('view.close')}
@@ -192,18 +224,18 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
         )}
         {loaded.state === 'ready' && messages.length === 0 && <p className="muted">{t('view.noMessages')}</p>}
         <ol className="messages" aria-live="polite">
-          {messages.map((m, i) => {
-            const day = localDay(m.at);
-            const previous = messages[i - 1];
+          {interleave(messages, desk.notes).map((item, i, items) => {
+            const day = localDay(item.at);
+            const previous = items[i - 1];
             const newDay = !previous || localDay(previous.at) !== day;
             return (
-              <Fragment key={m.id}>
+              <Fragment key={item.kind === 'note' ? item.note.id : item.message.id}>
                 {newDay && (
                   <li className="day-divider" role="separator" data-testid="day-divider">
-                    <time dateTime={m.at}>{date(m.at)}</time>
+                    <time dateTime={item.at}>{date(item.at)}</time>
                   </li>
                 )}
-                <MessageBubble message={m} />
+                {item.kind === 'note' ? <NoteItem note={item.note} /> : <MessageBubble message={item.message} thread={messages} />}
               </Fragment>
             );
           })}
@@ -211,10 +243,29 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
         {isClosed && <p className="closed-banner">{t('view.closed')}</p>}
       </div>
 
+      {(wrapUpOpen || wrapUpAfter) && (
+        <WrapUpDialog
+          dispositions={desk.dispositions}
+          mode={wrapUpOpen ? 'close' : 'after'}
+          onSubmit={
+            wrapUpOpen
+              ? closeWith
+              : async (w) => {
+                  desk.setWrapUp(await putWrapUp(conversationId, w));
+                }
+          }
+          {...(wrapUpOpen ? { onCancel: () => setWrapUpOpen(false) } : {})}
+        />
+      )}
+      <NoteComposer conversationId={conversationId} onAdded={desk.addNote} />
+      {smsOptOut && <SmsOptOutBanner optOut={smsOptOut} />}
       <ReplyBox
+        conversation={conversation}
         userId={userId}
         conversationId={conversationId}
-        disabled={isClosed || loaded.state !== 'ready'}
+        disabled={isClosed || loaded.state !== 'ready' || smsOptOut?.optedOut === true}
+        channel={conversation?.channel}
+        blockedReason={smsOptOut?.optedOut ? t('ch.sms.replyBlocked') : null}
         onSent={(m) => {
           stickToBottom.current = true;
           setMessages((current) => mergeMessages(current, [m]));

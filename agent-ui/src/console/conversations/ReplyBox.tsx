@@ -1,9 +1,11 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { MessageDto } from '../../../../src/contracts/index.js';
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { Channel, ConversationDto, MessageDto } from '../../../../src/contracts/index.js';
+import { CannedPicker } from '../desk/CannedPicker.js';
 import { sendReply } from '../api/endpoints.js';
 import { errorText } from '../api/errorText.js';
 import { useI18n } from '../i18n/context.js';
 import { loadDraft, saveDraft } from './drafts.js';
+import { SmsSegmentCounter } from './render/sms.js';
 
 interface Props {
   /** Drafts are kept per signed-in user and conversation (localStorage). */
@@ -11,10 +13,19 @@ interface Props {
   conversationId: string;
   disabled: boolean;
   onSent: (message: MessageDto) => void;
+  /** SMS shows a live segment counter under the box. */
+  channel?: Channel | undefined;
+  /** Why replies are off (e.g. the SMS customer opted out), shown under the box. */
+  blockedReason?: string | null;
+  /** Fills canned-response placeholders (customer name, channel). */
+  conversation?: ConversationDto | null;
 }
 
-export function ReplyBox({ userId, conversationId, disabled, onSent }: Props) {
+export function ReplyBox({ userId, conversationId, disabled, onSent, channel, blockedReason = null, conversation = null }: Props) {
   const { t } = useI18n();
+  // Canned responses: "/" typed into an empty box, or the button, opens the picker.
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
   const [text, setTextState] = useState(() => loadDraft(userId, conversationId));
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -57,8 +68,15 @@ export function ReplyBox({ userId, conversationId, disabled, onSent }: Props) {
     }
   }
 
+  function closePicker(inserted?: string) {
+    setPickerOpen(false);
+    if (inserted !== undefined) setText(text && !/\s$/.test(text) ? `${text} ${inserted}` : `${text}${inserted}`);
+    inputRef.current?.focus();
+  }
+
   return (
     <form className="reply-box" onSubmit={onSubmit}>
+      {pickerOpen && <CannedPicker conversationId={conversationId} conversation={conversation} onInsert={(filled) => closePicker(filled)} onClose={() => closePicker()} />}
       {error !== null && (
         <p className="inline-error" role="alert" data-testid="reply-error">
           {t('reply.failed', { message: error })}
@@ -73,10 +91,15 @@ export function ReplyBox({ userId, conversationId, disabled, onSent }: Props) {
           placeholder={t('reply.placeholder')}
           value={text}
           disabled={disabled}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => (e.target.value === '/' && text === '' ? setPickerOpen(true) : setText(e.target.value))}
           onKeyDown={onKeyDown}
+          ref={inputRef}
+          aria-keyshortcuts="/"
           data-testid="reply-input"
         />
+        <button type="button" disabled={disabled} aria-expanded={pickerOpen} onClick={() => setPickerOpen((o) => !o)} data-testid="canned-open">
+          {t('desk.canned.open')}
+        </button>
         <button
           type="submit"
           className="primary"
@@ -86,6 +109,12 @@ export function ReplyBox({ userId, conversationId, disabled, onSent }: Props) {
           {sending ? t('reply.sending') : t('reply.send')}
         </button>
       </div>
+      {blockedReason !== null && (
+        <p className="reply-blocked" data-testid="reply-blocked">
+          {blockedReason}
+        </p>
+      )}
+      {channel === 'sms' && blockedReason === null && <SmsSegmentCounter text={text.trim()} />}
     </form>
   );
 }

@@ -1,7 +1,11 @@
+import { saveLanguage } from '../realtime/languagePreference.js';
 import { useI18n } from './context.js';
 
-/** One button that toggles between English and Persian; its label is the other language. */
-export function LangSwitch() {
+/**
+ * One button that toggles between English and Persian; its label is the other
+ * language. Signed in, the choice is also stored on the hub for the user.
+ */
+export function LangSwitch({ signedIn = false }: { signedIn?: boolean }) {
   const { lang, setLang, t } = useI18n();
   const next = lang === 'fa' ? 'en' : 'fa';
   return (
@@ -13,7 +17,10 @@ export function LangSwitch() {
       aria-label={t('lang.label')}
       title={t('lang.label')}
       lang={next}
-      onClick={() => setLang(next)}
+      onClick={() => {
+        setLang(next);
+        if (signedIn) saveLanguage(next);
+      }}
     >
       {t('lang.other')}
     </button>

@@ -77,10 +77,19 @@ export function OfferPopup({ offer, waiting, busy, onAccept, onReject, onExpired
             disabled={busy}
             onClick={() => onAccept(offer)}
             data-testid="offer-accept"
+            aria-keyshortcuts="Alt+A"
+            title={`${t('rt.key.accept')} (${t('rt.kbd.alt')} + A)`}
           >
             {t('offer.accept')}
           </button>
-          <button type="button" disabled={busy} onClick={() => onReject(offer)} data-testid="offer-reject">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => onReject(offer)}
+            data-testid="offer-reject"
+            aria-keyshortcuts="Alt+R"
+            title={`${t('rt.key.reject')} (${t('rt.kbd.alt')} + R)`}
+          >
             {t('offer.reject')}
           </button>
         </div>

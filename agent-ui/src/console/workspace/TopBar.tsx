@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { AgentSelfDto, PresenceStatus } from '../../../../src/contracts/index.js';
 import type { SessionUser } from '../api/endpoints.js';
 import { useI18n } from '../i18n/context.js';
@@ -18,9 +19,11 @@ interface Props {
   presencePending: PresenceStatus | null;
   onPresence: (status: PresenceStatus) => void;
   onSignOut: () => void;
+  /** Small controls shown beside the language switch (offer sound, shortcut list). */
+  tools?: ReactNode;
 }
 
-export function TopBar({ user, route, attention, self, connection, presencePending, onPresence, onSignOut }: Props) {
+export function TopBar({ user, route, attention, self, connection, presencePending, onPresence, onSignOut, tools }: Props) {
   const { t, number } = useI18n();
   const status = presencePending ?? self?.status ?? 'offline';
   const views = viewsFor(user.role);
@@ -78,7 +81,8 @@ export function TopBar({ user, route, attention, self, connection, presencePendi
           ))}
         </select>
       </label>
-      <LangSwitch />
+      {tools}
+      <LangSwitch signedIn />
       <button type="button" className="link" onClick={onSignOut} data-testid="logout">
         {t('top.logout')}
       </button>

@@ -8,6 +8,12 @@ import { ConversationView } from '../conversations/ConversationView.js';
 import { useI18n } from '../i18n/context.js';
 import { OfferPopup } from '../offers/OfferPopup.js';
 import { ACK_TIMEOUT_MS, connectAgentSocket, type AgentSocket } from '../socket/agentSocket.js';
+import { attachSequenced, type SequencedEvent, type SequencedHandlers } from '../socket/sequenced.js';
+import { SeqTracker } from '../realtime/seqTracker.js';
+import { playOfferBeep } from '../realtime/offerSound.js';
+import { RealtimeTools } from '../realtime/RealtimeTools.js';
+import { ShortcutsHelp } from '../realtime/ShortcutsHelp.js';
+import { useShortcuts } from '../realtime/useShortcuts.js';
 import { AdminPage } from '../admin/AdminPage.js';
 import { SupervisorDashboard } from '../supervisor/SupervisorDashboard.js';
 import { CampaignsPage } from '../campaigns/CampaignsPage.js';
@@ -17,6 +23,8 @@ import { ConnectionBanner } from './ConnectionBanner.js';
 import { useRoute } from './route.js';
 import { TopBar, type ConnectionState } from './TopBar.js';
 import { useNotices } from './useNotices.js';
+import { useMentionNotices } from '../desk/useMentionNotices.js';
+import { PhoneDock } from '../voice/PhoneDock.js';
 
 const SELECTED_KEY = 'pasokh:console:selected';
 
@@ -62,10 +70,11 @@ function upsertConversation(list: ConversationDto[], c: ConversationDto): Conver
  * supervisor watching the dashboard still gets offers.
  */
 export function Workspace({ user, onSignOut, onSessionLost }: Props) {
-  const { t } = useI18n();
+  const { t, lang, setLang } = useI18n();
   const route = useRoute(user.role);
   const { notices, notify, dismiss } = useNotices();
   const [socket, setSocket] = useState<AgentSocket | null>(null);
+  useMentionNotices(socket, notify);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [self, setSelf] = useState<AgentSelfDto | null>(null);
   const [presencePending, setPresencePending] = useState<PresenceStatus | null>(null);
@@ -76,6 +85,17 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
   const [listError, setListError] = useState<unknown>(null);
   const [selectedId, setSelectedId] = useState<string | null>(() => rememberedSelection(user.id));
   const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
+  // Bumped when the hub says events were lost: the open conversation reloads from scratch.
+  const [resyncs, setResyncs] = useState(0);
+
+  // The language the user stored on the hub wins over this browser's, once per sign-in.
+  const storedLanguage = user.language;
+  const languageApplied = useRef(false);
+  useEffect(() => {
+    if (languageApplied.current) return;
+    languageApplied.current = true;
+    if (storedLanguage && storedLanguage !== lang) setLang(storedLanguage);
+  }, [storedLanguage, lang, setLang]);
 
   // Socket handlers are registered once; they read these through refs.
   const selectedRef = useRef<string | null>(null);
@@ -117,7 +137,8 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
 
   // The socket lives as long as the workspace.
   useEffect(() => {
-    const s = connectAgentSocket();
+    const tracker = new SeqTracker<SequencedEvent>();
+    const s = connectAgentSocket(() => (tracker.lastSeq === null ? {} : { lastSeq: tracker.lastSeq }));
     setSocket(s);
 
     // A refused handshake usually means the session cookie is gone: check, and
@@ -136,10 +157,13 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
     };
 
     let connectedBefore = false;
+    let syncAfterConnect = false;
     s.on('connect', () => {
       setConnection('connected');
-      // The hub sends every pending offer again right after a connect; offers held
-      // from before the drop may have expired or gone to someone else meanwhile.
+      syncAfterConnect = true;
+      // The hub sends every pending offer again right after a connect (and
+      // `events:sync` clears the list first); offers held from before the drop
+      // may have expired or gone to someone else meanwhile.
       if (connectedBefore) setOffers([]);
       connectedBefore = true;
       void refreshList();
@@ -163,16 +187,18 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
       else checkSession();
     });
     s.on('presence', (me) => setSelf(me));
-    s.on('offer', (offer) => {
+    // Logged events go through the seq tracker: applied once, in order, gaps replayed.
+    const handlers: SequencedHandlers = {};
+    handlers.offer = (offer) => {
       setOffers((list) => (list.some((o) => o.offerId === offer.offerId) ? list : [...list, offer]));
-    });
-    s.on('offer:revoked', ({ offerId }) => {
+    };
+    handlers['offer:revoked'] = ({ offerId }) => {
       setOffers((list) => list.filter((o) => o.offerId !== offerId));
-    });
-    s.on('conversation:assigned', (c) => {
+    };
+    handlers['conversation:assigned'] = (c) => {
       setConversations((list) => upsertConversation(list, c));
-    });
-    s.on('conversation:closed', ({ conversationId }) => {
+    };
+    handlers['conversation:closed'] = ({ conversationId }) => {
       setConversations((list) => list.filter((c) => c.id !== conversationId));
       setUnread((m) => {
         if (!m.has(conversationId)) return m;
@@ -180,8 +206,8 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
         next.delete(conversationId);
         return next;
       });
-    });
-    s.on('conversation:message', (m: MessageDto) => {
+    };
+    handlers['conversation:message'] = (m: MessageDto) => {
       setConversations((list) => {
         const found = list.find((c) => c.id === m.conversationId);
         if (!found || found.updatedAt >= m.at) return list;
@@ -190,10 +216,23 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
       if (m.from === 'customer' && (m.conversationId !== selectedRef.current || viewRef.current !== 'conversations')) {
         setUnread((prev) => new Map(prev).set(m.conversationId, (prev.get(m.conversationId) ?? 0) + 1));
       }
+    };
+    const detachSequenced = attachSequenced(s, tracker, {
+      handlers,
+      onSync: ({ refresh }) => {
+        // After a connect the hub sends pending offers afresh right after this; replayed ones may be stale.
+        if (syncAfterConnect) setOffers([]);
+        syncAfterConnect = false;
+        if (refresh) {
+          void refreshList();
+          setResyncs((n) => n + 1);
+        }
+      },
     });
 
     return () => {
       if (retry !== undefined) window.clearTimeout(retry);
+      detachSequenced();
       s.removeAllListeners();
       s.disconnect();
     };
@@ -288,6 +327,47 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
   }, [socket]);
 
   const headOffer = offers[0];
+
+  // A short beep once per new offer (not again when the hub re-sends it after a reconnect).
+  const beeped = useRef(new Set<string>());
+  useEffect(() => {
+    let fresh = false;
+    for (const o of offers) {
+      if (beeped.current.has(o.offerId)) continue;
+      beeped.current.add(o.offerId);
+      fresh = true;
+    }
+    if (fresh) playOfferBeep();
+  }, [offers]);
+
+  // Said once per resync the hub asked for (not again when notify or t change).
+  const saidResyncs = useRef(0);
+  useEffect(() => {
+    if (resyncs <= saidResyncs.current) return;
+    saidResyncs.current = resyncs;
+    notify(t('rt.resynced'));
+  }, [resyncs, notify, t]);
+
+  const [helpOpen, setHelpOpen] = useState(false);
+  const closeHelp = useCallback(() => setHelpOpen(false), []);
+  const step = (delta: number) => {
+    if (route.view !== 'conversations' || conversations.length === 0) return;
+    const at = conversations.findIndex((c) => c.id === selectedId);
+    const next = at < 0 ? (delta > 0 ? 0 : conversations.length - 1) : (at + delta + conversations.length) % conversations.length;
+    select(conversations[next]!.id);
+  };
+  useShortcuts({
+    accept: () => headOffer && !offerBusy && void acceptOffer(headOffer),
+    reject: () => headOffer && !offerBusy && void rejectOffer(headOffer),
+    next: () => step(1),
+    prev: () => step(-1),
+    reply: () => document.querySelector<HTMLTextAreaElement>('[data-testid="reply-input"]')?.focus(),
+    send: () => document.querySelector<HTMLButtonElement>('[data-testid="reply-send"]:not(:disabled)')?.click(),
+    available: () => void changePresence('available'),
+    away: () => void changePresence('away'),
+    help: () => setHelpOpen((open) => !open),
+  });
+
   const selectedSummary = conversations.find((c) => c.id === selectedId) ?? null;
   let attention = offers.length;
   for (const count of unread.values()) attention += count;
@@ -303,7 +383,9 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
         presencePending={presencePending}
         onPresence={(s) => void changePresence(s)}
         onSignOut={onSignOut}
+        tools={<RealtimeTools onHelp={() => setHelpOpen(true)} />}
       />
+      <PhoneDock />
       {connection === 'disconnected' && <ConnectionBanner feed="agent" onRetry={reconnect} />}
       {notices.length > 0 && (
         <div className="notices" role="alert">
@@ -335,7 +417,7 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
         <main className="workspace-main">
           {selectedId !== null && socket !== null ? (
             <ConversationView
-              key={selectedId}
+              key={`${selectedId}:${resyncs}`}
               socket={socket}
               userId={user.id}
               conversationId={selectedId}
@@ -347,6 +429,7 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
           )}
         </main>
       </div>
+      {helpOpen && <ShortcutsHelp onClose={closeHelp} />}
       {headOffer && (
         <OfferPopup
           key={headOffer.offerId}
