@@ -63,6 +63,9 @@ async function newPage(locale = 'en-GB'): Promise<Page> {
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
+  // The hub keeps each user's chosen language: a test that switched to Persian would otherwise
+  // hand it on to the next test that signs in as the same user. Each starts from the browser's.
+  await running.hub.db.updateTable('users').set({ language: null }).where('email', '=', email.toLowerCase()).execute();
   await page.goto(running.url + '/');
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
