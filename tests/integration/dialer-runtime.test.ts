@@ -297,6 +297,26 @@ describe('dialer runtime', () => {
     await done(s);
   });
 
+  it('an attempt a dead leader never placed is cancelled and its contact is dialled again', async () => {
+    const s = await setup({ contacts: [{}] });
+    const [c] = s.contacts;
+    const db = running.hub.db;
+    // As a leader leaves it when it dies between storing the attempt and calls.create answering.
+    const placedAt = Date.now() - 5 * MINUTE;
+    await db.updateTable('dialer_contacts').set({ status: 'dialing', attempts: 1 }).where('id', '=', c!.id).execute();
+    await db.insertInto('dialer_attempts').values({ campaign_id: s.campaignId, contact_id: c!.id, placed_at: new Date(placedAt), evidence: '{}' }).execute();
+    expect(await running.hub.dialer.recoverUnplaced(Date.now())).toBe(1);
+    const [stale] = await attemptsOf(c!.id);
+    expect(stale?.outcome).toBe('cancelled');
+    expect(await contact(c!.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    // A second sweep finds nothing; the next tick places the real call.
+    expect(await running.hub.dialer.recoverUnplaced(Date.now())).toBe(0);
+    await tick();
+    await eventually(async () => (await attemptsOf(c!.id)).some((a) => a.call_sid !== null), 5000, 'the contact is dialled again');
+    expect(await contact(c!.id)).toMatchObject({ status: 'dialing', attempts: 1 });
+    await done(s);
+  });
+
   it('never dials a number on the DNC list, nor outside the callee’s calling window', async () => {
     const s = await setup({ contacts: [{ dnc: true }, { zone: zoneAtLocalHour(3) }] });
     const creates = rest.callCreates().length;

@@ -90,12 +90,40 @@ export class DialerRuntime {
   activate(): Promise<void> {
     if (this.active) return Promise.resolve();
     this.active = true;
+    void this.recoverUnplaced().catch((err: unknown) => this.d.log.error({ err }, 'dialer: recovering unplaced attempts failed'));
     if (this.d.tickMs > 0) {
       this.timer = setInterval(() => void this.tick().catch((err: unknown) => this.d.log.error({ err }, 'dialer tick failed')), this.d.tickMs);
       this.timer.unref();
     }
     this.d.log.info('dialer active');
     return Promise.resolve();
+  }
+
+  /**
+   * A leader that died between storing an attempt and Twilio's answer to calls.create leaves the
+   * attempt 'placing' with no CallSid and its contact 'dialing' for ever. Any real call has reported
+   * back (at least 'initiated') long before `olderThanMs`, so such attempts were never placed:
+   * they are cancelled and their contacts are due again, the attempt not counted.
+   */
+  async recoverUnplaced(now = this.now(), olderThanMs = 2 * 60_000): Promise<number> {
+    const stale = await this.d.db
+      .updateTable('dialer_attempts')
+      .set({ outcome: 'cancelled', status: 'completed', ended_at: new Date(now), updated_at: new Date(now) })
+      .where('status', '=', 'placing')
+      .where('call_sid', 'is', null)
+      .where('outcome', 'is', null)
+      .where('placed_at', '<', new Date(now - olderThanMs))
+      .returning('contact_id')
+      .execute();
+    if (stale.length === 0) return 0;
+    await this.d.db
+      .updateTable('dialer_contacts')
+      .set((eb) => ({ status: 'pending', attempts: sql<number>`greatest(${eb.ref('attempts')} - 1, 0)`, next_attempt_at: new Date(now), updated_at: new Date(now) }))
+      .where('id', 'in', stale.map((r) => r.contact_id))
+      .where('status', '=', 'dialing')
+      .execute();
+    this.d.log.warn({ count: stale.length }, 'dialer: attempts never placed (a leader stopped mid-dial) cancelled; their contacts are due again');
+    return stale.length;
   }
 
   async deactivate(): Promise<void> {
