@@ -9,15 +9,21 @@ function figure(v: unknown, key: string): number | null {
   return null;
 }
 
-/** The runtime's figures for a campaign; hidden until that endpoint answers. */
+const STATS_REFRESH_MS = 5_000;
+
+/** The runtime's figures for a campaign, refreshed every few seconds; hidden until that endpoint answers. */
 export function StatsBlock({ campaignId, refreshKey }: { campaignId: string; refreshKey: number }) {
   const { t, number, percent } = useI18n();
   const [stats, setStats] = useState<CampaignStats | null>(null);
   useEffect(() => {
     let live = true;
-    void getStats(campaignId).then((s) => live && setStats(s));
+    const load = () => void getStats(campaignId).then((s) => live && setStats(s));
+    load();
+    // Abandonment moves with every answered call: keep the figures live while the screen is open.
+    const timer = window.setInterval(load, STATS_REFRESH_MS);
     return () => {
       live = false;
+      window.clearInterval(timer);
     };
   }, [campaignId, refreshKey]);
   if (!stats) return null;
