@@ -4,6 +4,7 @@ import { unknownPlaceholders } from '../../../../src/desk/placeholders.js';
 import { CHANNELS, listQueues, type QueueRow } from '../api/endpoints.js';
 import { errorText } from '../api/errorText.js';
 import { createCanned, deleteCanned, listCanned, updateCanned, type CannedBody, type CannedResponse, type DeskLanguage } from '../desk/api.js';
+import { LoadStatus } from './LoadStatus.js';
 import { useI18n } from '../i18n/context.js';
 import { Field } from './Field.js';
 import { FieldError, FormErrors, invalidProps } from './FieldError.js';
@@ -86,16 +87,7 @@ export function CannedAdmin() {
           }}
         />
       )}
-      {loadError !== null && (
-        <div className="inline-error" role="alert">
-          {t('desk.loadFailed', { message: errorText(loadError, t) })}{' '}
-          <button type="button" className="link" onClick={() => void load()}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
-      {list === null && loadError === null && <p className="muted">{t('common.loading')}</p>}
-      {list !== null && list.length === 0 && <p className="muted">{t('desk.canned.none')}</p>}
+      <LoadStatus list={list} error={loadError} onRetry={() => void load()} empty={t('desk.canned.none')} />
       {list !== null && list.length > 0 && (
         <div className="table-scroll">
           <table className="data-table" data-testid="canned-table">

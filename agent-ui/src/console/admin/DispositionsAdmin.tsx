@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../api/errorText.js';
 import { createDisposition, listDispositions, updateDisposition, type Disposition } from '../desk/api.js';
+import { LoadStatus } from './LoadStatus.js';
 import { useI18n } from '../i18n/context.js';
 import { Field } from './Field.js';
 import { FieldError, FormErrors, invalidProps } from './FieldError.js';
@@ -75,16 +76,7 @@ export function DispositionsAdmin() {
           }}
         />
       )}
-      {loadError !== null && (
-        <div className="inline-error" role="alert">
-          {t('desk.loadFailed', { message: errorText(loadError, t) })}{' '}
-          <button type="button" className="link" onClick={() => void load()}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
-      {list === null && loadError === null && <p className="muted">{t('common.loading')}</p>}
-      {list !== null && list.length === 0 && <p className="muted">{t('desk.disp.none')}</p>}
+      <LoadStatus list={list} error={loadError} onRetry={() => void load()} empty={t('desk.disp.none')} />
       {list !== null && list.length > 0 && (
         <div className="table-scroll">
           <table className="data-table" data-testid="disp-table">
