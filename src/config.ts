@@ -31,6 +31,8 @@ const schema = z
     SECRET_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     OFFER_TIMEOUT_SECONDS: int(20, 3, 600),
+    // An agent with no console open anywhere this long is recorded offline (reports, dashboards).
+    PRESENCE_GRACE_SECONDS: int(30, 1, 3600),
     SESSION_TTL_HOURS: int(12, 1, 24 * 30),
     ROUTING_LEASE_SECONDS: int(10, 2, 300),
     BODY_LIMIT_KB: int(256, 1, 10_240),
@@ -69,6 +71,8 @@ export interface Config {
   secretKey: string | undefined;
   logLevel: Env['LOG_LEVEL'];
   offerTimeoutMs: number;
+  /** How long an agent may be without any console before the hub records them offline. */
+  presenceGraceMs: number;
   sessionTtlMs: number;
   routingLeaseMs: number;
   bodyLimitBytes: number;
@@ -108,6 +112,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secretKey: e.SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     offerTimeoutMs: e.OFFER_TIMEOUT_SECONDS * 1000,
+    presenceGraceMs: e.PRESENCE_GRACE_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     routingLeaseMs: e.ROUTING_LEASE_SECONDS * 1000,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,

@@ -38,6 +38,7 @@ import { InFlight } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { agentNotifier, attachAgentNamespace, type AgentNamespace } from './realtime/agent-namespace.js';
 import { requireRole } from './realtime/auth.js';
+import { ConsoleSessions } from './realtime/console-sessions.js';
 import { AgentEventLog } from './realtime/event-log.js';
 import { Presence } from './realtime/presence.js';
 import { visitorTypingRelay } from './realtime/typing.js';
@@ -64,6 +65,8 @@ export interface Hub {
   metrics: Metrics;
   /** The outbound campaign runtime (active on the routing leader); `dialer.tick(now)` drives it by hand. */
   dialer: DialerRuntime;
+  /** Records agents offline once their last console stays away (swept on the routing leader; `sweep(now)` by hand). */
+  consoleSessions: ConsoleSessions;
   /** Listens on config.port (0 = any free port) and resolves with the port. */
   listen(): Promise<number>;
   /** Graceful: stop accepting, finish work under way, close pools. */
@@ -230,12 +233,26 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     ...(options.dialer ? { options: options.dialer } : {}),
   });
 
+  const consoleSessions = new ConsoleSessions({
+    db,
+    presence,
+    log: log.child({ component: 'console-sessions' }),
+    graceMs: config.presenceGraceMs,
+    isSweeper: () => routing.isActive,
+    onChange: (agentId) => {
+      void routing.agentChanged(agentId).catch((err: unknown) => log.warn({ err, agentId }, 'routing refresh after offline failed'));
+      void routing.pushSelf(agentId).catch(() => undefined);
+      supervisorFeed.changed();
+    },
+  });
+
   const chatNs = io.of('/chat') as unknown as ChatNamespace;
   attachWebchat(chatNs, { db, ingest, log: log.child({ channel: 'webchat' }), inFlight, onTyping: visitorTypingRelay(db, agentNs, log) });
   announceClosedChats(chatNs, events, db, log.child({ channel: 'webchat' }));
   attachAgentNamespace(agentNs, {
     routing,
     presence,
+    sessions: consoleSessions,
     log: log.child({ component: 'agent-socket' }),
     inFlight,
     db,
@@ -313,6 +330,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   server.on('request', app);
 
   presence.start();
+  consoleSessions.start();
   await routingBus.listen(routing);
   if (options.routingMode === 'always') {
     await routing.start();
@@ -335,6 +353,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     events,
     metrics,
     dialer,
+    consoleSessions,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -357,6 +376,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closed;
       await outbox.close();
+      await consoleSessions.stop();
       await presence.stop();
       await Promise.allSettled([redis.quit(), pub.quit(), sub.quit()]);
       await db.destroy();

@@ -54,6 +54,19 @@ describe('wrap-up dialog', () => {
     expect(onCancel).toHaveBeenCalledTimes(1);
   });
 
+  it('shows the hub’s refusal to close without a disposition under the disposition field', async () => {
+    renderDialog(async () => {
+      throw new ApiError(400, 'disposition_required', 'body.dispositionCode: choose a disposition code: this center requires one to close a conversation', [
+        { path: 'body.dispositionCode', message: 'choose a disposition code: this center requires one to close a conversation' },
+      ]);
+    });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Disposition' }), { target: { value: 'resolved' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Close with this disposition' }));
+    expect((await screen.findByTestId('field-error-dispositionCode')).textContent).toContain('this center requires one');
+    // The dialog stays open for another try.
+    expect((screen.getByRole('button', { name: 'Close with this disposition' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('labels the codes in Persian when the console is in Persian', () => {
     localStorage.setItem('pasokh:console:lang', 'fa');
     renderDialog(async () => undefined);

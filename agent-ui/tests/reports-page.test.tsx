@@ -17,6 +17,8 @@ const row = (id: string, name: string, p: Partial<ReportRowDto> = {}): ReportRow
   ahtSeconds: null,
   abandonRate: null,
   occupancy: null,
+  loggedInSeconds: null,
+  busySeconds: null,
   firstResponseSeconds: null,
   resolutionSeconds: null,
   csatAverage: null,
@@ -88,7 +90,7 @@ describe('reports page', () => {
   it('by agent: asks for agents and shows occupancy instead of abandonment', async () => {
     renderPage();
     await screen.findByTestId('reports-table');
-    answer = () => json(report({ groupBy: 'agent', rows: [row('a1', 'Ann', { offered: 3, answered: 2, abandoned: null, occupancy: 0.625 })] }));
+    answer = () => json(report({ groupBy: 'agent', rows: [row('a1', 'Ann', { offered: 3, answered: 2, abandoned: null, occupancy: 0.625, loggedInSeconds: 7385, busySeconds: 4615.6 })] }));
     fireEvent.change(screen.getByLabelText('Group by'), { target: { value: 'agent' } });
     fireEvent.click(screen.getByTestId('reports-show'));
     await waitFor(() => expect(screen.getByText('Occupancy')).toBeTruthy());
@@ -96,6 +98,10 @@ describe('reports page', () => {
     expect(screen.queryByText('Abandoned')).toBeNull();
     const ann = screen.getAllByTestId('reports-row')[0]!;
     expect(within(ann).getAllByRole('cell').map((c) => c.textContent)).toContain('63%');
+    // Logged-in time beside occupancy, and the rule that credits each agent with their own part.
+    expect(screen.getByText('Logged in')).toBeTruthy();
+    expect(within(ann).getAllByRole('cell').map((c) => c.textContent)).toContain('2:03:05');
+    expect(screen.getByTestId('reports-help').textContent).toContain('credited with the part of a conversation they held');
   });
 
   it('refuses an end before the start without asking the server', async () => {

@@ -12,7 +12,7 @@ import type { RoutingRuntime } from '../routing/runtime/runtime.js';
 import { audit } from '../audit.js';
 import { timelinePage, timelinePageQuery, wantsTimelinePage } from '../customers/timeline.js';
 import { refuseCloseWhileCallLive } from '../channels/voice/store.js';
-import { closeWrapUpSchema, recordWrapUp, resolveWrapUp } from '../desk/wrapup.js';
+import { closeWrapUpSchema, recordWrapUp, requireDispositionToClose, resolveWrapUp } from '../desk/wrapup.js';
 import { normaliseTag } from '../desk/tags.js';
 import { parse, requireRole, STAFF, userOf, uuidParam } from './validate.js';
 
@@ -71,6 +71,7 @@ export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; out
     await visibleConversation(db, user, id);
     // Optional {dispositionCode, wrapUpNote}: checked before anything changes (unknown/inactive code → 400).
     const wrapUp = await resolveWrapUp(db, parse(closeWrapUpSchema, req.body ?? {}));
+    await requireDispositionToClose(db, id, wrapUp); // when the center requires one (src/desk/wrapup.ts)
     await refuseCloseWhileCallLive(db, id); // a live call is ended with its hang-up, which closes the conversation
     const closed = await deps.routing.closeConversation(id);
     if (wrapUp) await recordWrapUp(db, id, user.id, wrapUp);

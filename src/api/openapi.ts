@@ -57,7 +57,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           responses: { 201: { description: '{message}' }, 400: error, 403: error, 404: error, 409: error },
         },
       },
-      '/api/conversations/{id}/close': { post: { summary: 'Close the conversation; frees the agent’s capacity. Optional {dispositionCode, wrapUpNote} records the wrap-up (unknown/inactive code → 400). A voice conversation whose call is still live is refused (409 call_in_progress): hang the call up instead, which closes it', requestBody: json(closeWrapUpSchema), responses: { 200: { description: '{conversation}' }, 400: error, 409: error } } },
+      '/api/conversations/{id}/close': { post: { summary: 'Close the conversation; frees the agent’s capacity. Optional {dispositionCode, wrapUpNote} records the wrap-up (unknown/inactive code → 400). When the center requires a disposition (PUT /api/desk/settings) and the conversation has no wrap-up yet, a close without dispositionCode → 400 disposition_required naming body.dispositionCode. A voice conversation whose call is still live is refused (409 call_in_progress): hang the call up instead, which closes it', requestBody: json(closeWrapUpSchema), responses: { 200: { description: '{conversation}' }, 400: error, 409: error } } },
       '/api/conversations/{id}/assign': {
         post: {
           summary: 'Give the conversation to an agent now (supervisor, admin); refused when the agent has no room',

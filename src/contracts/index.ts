@@ -229,7 +229,10 @@ export type SupervisorClientToServer = Record<string, never>;
 
 // ---- reports (GET /api/reports) -----------------------------------------------
 
-/** One queue's or agent's figures over the report range; rates are fractions (0.8 = 80 %), null when undefined. */
+/**
+ * One queue's or agent's figures over the report range; rates are fractions (0.8 = 80 %), null when undefined.
+ * Agent rows credit each agent with their own assignment segments (see src/reports/metrics.ts).
+ */
 export interface ReportRowDto {
   id: string;
   name: string;
@@ -242,6 +245,9 @@ export interface ReportRowDto {
   ahtSeconds: number | null;
   abandonRate: number | null;
   occupancy: number | null;
+  /** Agent rows and the total: seconds logged in (not offline) and holding work within the range; null on queue rows. */
+  loggedInSeconds: number | null;
+  busySeconds: number | null;
   firstResponseSeconds: number | null;
   resolutionSeconds: number | null;
   csatAverage: number | null;

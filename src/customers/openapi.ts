@@ -24,7 +24,11 @@ export function customersOpenApiPaths(): Record<string, unknown> {
       get: {
         summary:
           'Without paging parameters: every conversation of the customer with its messages ({customer, conversations}). With limit and/or before: one page of messages across all channels, newest first ({customer, items, nextCursor}); pass nextCursor as before for older messages. Agents: only customers with a conversation assigned to them.',
-        parameters: [query('limit', '1–200, default 50 (selects the paged form)', { type: 'integer' }), query('before', 'nextCursor of the previous page')],
+        parameters: [
+          query('limit', '1–200, default 50 (selects the paged form)', { type: 'integer' }),
+          query('before', 'nextCursor of the previous page'),
+          query('exclude', 'a conversation id to leave out (the conversation view pages the customer’s other conversations); selects the paged form', { type: 'string', format: 'uuid' }),
+        ],
         responses: { 200: { description: '{customer, conversations} or {customer, items, nextCursor}' }, 400: error, 403: error, 404: error },
       },
     },

@@ -39,14 +39,16 @@ export const timelinePageQuery = z.object({
       return c;
     }),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  /** Leave out one conversation: the one the agent already has open, whose messages the conversation view shows itself. */
+  exclude: z.uuid('must be a conversation id').optional(),
 });
 
 /** True when the caller asked for the paged form (the plain call keeps its old whole-history answer). */
 export function wantsTimelinePage(query: Record<string, unknown>): boolean {
-  return query['before'] !== undefined || query['limit'] !== undefined;
+  return query['before'] !== undefined || query['limit'] !== undefined || query['exclude'] !== undefined;
 }
 
-export async function timelinePage(db: Db, customerId: string, page: { before: TimelineCursor | null; limit: number }): Promise<TimelinePageDto> {
+export async function timelinePage(db: Db, customerId: string, page: { before: TimelineCursor | null; limit: number; exclude?: string | undefined }): Promise<TimelinePageDto> {
   let q = db
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
@@ -62,6 +64,7 @@ export async function timelinePage(db: Db, customerId: string, page: { before: T
   if (page.before) {
     q = q.where(sql<boolean>`(messages.created_at, messages.id) < (${page.before.at}::timestamptz, ${page.before.id}::uuid)`);
   }
+  if (page.exclude) q = q.where('conversations.id', '!=', page.exclude);
   // One more than asked tells whether an older page exists.
   const rows = await q.orderBy('messages.created_at', 'desc').orderBy('messages.id', 'desc').limit(page.limit + 1).execute();
   const more = rows.length > page.limit;

@@ -51,6 +51,8 @@ export interface AgentStateTable {
   last_assigned_at: Date | null;
   missed_offers: Generated<number>;
   wrap_up_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Put back by the agent's next console after the hub marked them offline for a lost connection (migration 0018). */
+  resume_status: ColumnType<Exclude<PresenceStatus, 'offline'> | null, Exclude<PresenceStatus, 'offline'> | null | undefined, Exclude<PresenceStatus, 'offline'> | null>;
 }
 
 export interface SessionsTable {

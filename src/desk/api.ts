@@ -14,7 +14,7 @@ import { findMentions } from './mentions.js';
 import { unknownPlaceholders } from './placeholders.js';
 import { cannedById, listCanned, listDispositions, notesOf, setTags, tagsOf, wrapUpOf } from './store.js';
 import { normaliseTags } from './tags.js';
-import { recordWrapUp, resolveWrapUp } from './wrapup.js';
+import { dispositionRequired, recordWrapUp, resolveWrapUp, setDispositionRequired } from './wrapup.js';
 
 const CHANNELS = ['webchat', 'sms', 'email', 'voice'] as const satisfies readonly Channel[];
 
@@ -59,6 +59,7 @@ export const dispositionPatchSchema = z.strictObject({ labelEn: labelText('Engli
 
 export const noteSchema = z.strictObject({ body: z.string().trim().min(1, 'note is empty').max(5000, 'note is longer than 5000 characters') });
 export const tagsSchema = z.strictObject({ tags: z.array(z.string().max(200, 'tag is too long'), 'tags must be a list').max(50, 'too many tags') });
+export const deskSettingsSchema = z.strictObject({ dispositionRequired: z.boolean('dispositionRequired must be true or false') });
 export const wrapUpSchema = z.strictObject({ dispositionCode: z.string().trim().toLowerCase().min(1, 'choose a disposition code').max(40), note: z.string().trim().max(2000, 'wrap-up note is longer than 2000 characters').optional() });
 
 const fieldError = (path: string, message: string) => new AppError(400, 'invalid_request', `${path}: ${message}`, [{ path, message }]);
@@ -223,6 +224,18 @@ export function deskRoutes(deps: { db: Db; notifier: AgentNotifier }): Router {
     if (!gone) throw notFound('disposition');
     await audit(db, { actorUserId: userOf(req).id, action: 'disposition.delete', subjectType: 'disposition', subjectId: id, data: { code: gone.code } });
     res.status(204).end();
+  });
+
+  // ---- desk settings -----------------------------------------------------------------
+
+  r.get('/api/desk/settings', requireRole(...STAFF), async (_req: Request, res: Response) => {
+    res.json({ dispositionRequired: await dispositionRequired(db) });
+  });
+
+  r.put('/api/desk/settings', requireRole('admin'), async (req: Request, res: Response) => {
+    const body = parse(deskSettingsSchema, req.body);
+    await setDispositionRequired(db, body.dispositionRequired, userOf(req).id);
+    res.json({ dispositionRequired: await dispositionRequired(db) });
   });
 
   // ---- per conversation: notes, tags, wrap-up --------------------------------------

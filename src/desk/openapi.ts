@@ -1,6 +1,6 @@
 // The agent desk's REST surface for the OpenAPI document (merged into src/api/openapi.ts `paths`).
 import { z } from 'zod';
-import { cannedPatchSchema, cannedSchema, dispositionPatchSchema, dispositionSchema, noteSchema, tagsSchema, wrapUpSchema } from './api.js';
+import { cannedPatchSchema, cannedSchema, deskSettingsSchema, dispositionPatchSchema, dispositionSchema, noteSchema, tagsSchema, wrapUpSchema } from './api.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
 const error = { description: 'Error: `{error: {code, message, details?}}`; 400 details name each bad field (`body.shortcut`, `body.tags.2`)' };
@@ -48,6 +48,15 @@ export function deskOpenApiPaths(): Record<string, unknown> {
     },
     '/api/conversations/{id}/wrap-up': {
       put: { summary: 'Set or correct the disposition of a (usually closed) conversation; unknown or inactive codes → 400 on body.dispositionCode', parameters: idParam('conversation id'), requestBody: json(wrapUpSchema), responses: { 200: ok('{wrapUp}'), 400: error, 403: error } },
+    },
+    '/api/desk/settings': {
+      get: { summary: 'Desk settings (staff): {dispositionRequired}', responses: { 200: ok('{dispositionRequired}') } },
+      put: {
+        summary:
+          'Change the desk settings (admin, audited). dispositionRequired (center-wide, off by default): closing a conversation through POST /api/conversations/{id}/close without a dispositionCode is refused (400 disposition_required on body.dispositionCode) unless it already has a wrap-up; the hub’s own closes (caller hung up, dialer) are never blocked. Turning it on needs an active code (400 on body.dispositionRequired)',
+        requestBody: json(deskSettingsSchema),
+        responses: { 200: ok('{dispositionRequired}'), 400: error, 403: error },
+      },
     },
     '/api/desk/mentionable': { get: { summary: 'Active staff (id, name, email) for @mention completion', responses: { 200: ok('{users}') } } },
   };

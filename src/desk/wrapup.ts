@@ -1,8 +1,9 @@
 // Disposition codes on close: the close route and PUT …/wrap-up both check the
-// code here (unknown or inactive → 400 naming the field) and record it here.
+// code here (unknown or inactive → 400 naming the field) and record it here,
+// and the close route asks here whether a code is required.
 import { z } from 'zod';
 import { audit } from '../audit.js';
-import type { Db } from '../db/index.js';
+import type { Db, Tx } from '../db/index.js';
 import { AppError } from '../errors.js';
 
 /** Optional body of POST /api/conversations/:id/close. */
@@ -43,4 +44,57 @@ export async function recordWrapUp(db: Db, conversationId: string, agentId: stri
       .execute();
     await audit(tx, { actorUserId: agentId, action: 'conversation.wrap_up', subjectType: 'conversation', subjectId: conversationId, data: { disposition: wrapUp.code } });
   });
+}
+
+/**
+ * The center-wide switch "a disposition is required to close". One switch, not
+ * one per queue, because the codes themselves are one center-wide list that
+ * reports group by: an operator who wants outcomes counted wants them on every
+ * conversation an agent closes. Kept in `settings`; off on a fresh install.
+ */
+export const DISPOSITION_REQUIRED_KEY = 'desk.disposition_required';
+
+export async function dispositionRequired(db: Db | Tx): Promise<boolean> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', DISPOSITION_REQUIRED_KEY).executeTakeFirst();
+  return row?.value === 'true';
+}
+
+/** Turns the requirement on or off (admin); on needs at least one active code to choose from. */
+export async function setDispositionRequired(db: Db, required: boolean, actorUserId: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    if (required) {
+      const active = await tx.selectFrom('dispositions').select('id').where('active', '=', true).executeTakeFirst();
+      if (!active) throw fieldError('body.dispositionRequired', 'add an active disposition code first: agents could not close anything');
+    }
+    await tx
+      .insertInto('settings')
+      .values({ key: DISPOSITION_REQUIRED_KEY, value: String(required), updated_at: new Date() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(required), updated_at: new Date() }))
+      .execute();
+    await audit(tx, { actorUserId, action: 'desk.settings', subjectType: 'settings', subjectId: DISPOSITION_REQUIRED_KEY, data: { dispositionRequired: required } });
+  });
+}
+
+/**
+ * Refuses a person's close without a disposition when the center requires one
+ * (400 naming `body.dispositionCode`). Only the close route asks: the hub's own
+ * closes (a caller hanging up, the dialer's calls, a customer leaving) go
+ * straight to the routing runtime and are never blocked; the agent records the
+ * outcome afterwards with PUT …/wrap-up. Not required when the conversation is
+ * already closed (nothing to close), already has a wrap-up (recorded during the
+ * call), or when no code is active (nothing could satisfy it).
+ */
+export async function requireDispositionToClose(db: Db, conversationId: string, wrapUp: ResolvedWrapUp | null): Promise<void> {
+  if (wrapUp || !(await dispositionRequired(db))) return;
+  const conv = await db
+    .selectFrom('conversations')
+    .leftJoin('conversation_wrap_ups', 'conversation_wrap_ups.conversation_id', 'conversations.id')
+    .select(['conversations.status', 'conversation_wrap_ups.disposition_id'])
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst();
+  if (!conv || conv.status !== 'open' || conv.disposition_id) return;
+  const active = await db.selectFrom('dispositions').select('id').where('active', '=', true).executeTakeFirst();
+  if (!active) return;
+  const message = 'choose a disposition code: this center requires one to close a conversation';
+  throw new AppError(400, 'disposition_required', `body.dispositionCode: ${message}`, [{ path: 'body.dispositionCode', message }]);
 }

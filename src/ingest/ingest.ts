@@ -87,53 +87,63 @@ export class Ingest {
         .execute();
     }
 
-    const { last_seq: seq } = await tx
-      .updateTable('conversations')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: new Date() }))
-      .where('id', '=', conversationId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
-
-    const message = await tx
-      .insertInto('messages')
-      .values({
-        conversation_id: conversationId,
-        seq,
-        channel: event.channel,
-        direction: 'in',
-        sender: 'customer',
-        author_user_id: null,
-        body: event.body,
-        external_id: event.externalId,
-        status: 'received',
-        status_reason: null,
-        metadata: JSON.stringify(event.metadata ?? {}),
-      })
-      .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
-      .returningAll()
+    // Sequence number, message and routing task in one statement: one round trip while the
+    // transaction holds the conversation's row lock. A repeated external id inserts no message
+    // (and the whole transaction is rolled back below, task included).
+    const written = await tx
+      .with('s', (q) =>
+        q
+          .updateTable('conversations')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: new Date() }))
+          .where('id', '=', conversationId)
+          .returning('last_seq'),
+      )
+      .with('m', (q) =>
+        q
+          .insertInto('messages')
+          .values({
+            conversation_id: conversationId,
+            seq: (eb) => eb.selectFrom('s').select('s.last_seq'),
+            channel: event.channel,
+            direction: 'in',
+            sender: 'customer',
+            author_user_id: null,
+            body: event.body,
+            external_id: event.externalId,
+            status: 'received',
+            status_reason: null,
+            metadata: JSON.stringify(event.metadata ?? {}),
+          })
+          .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+          .returningAll(),
+      )
+      .with('t', (q) =>
+        q
+          .insertInto('routing_tasks')
+          .values({
+            conversation_id: conversationId,
+            customer_id: customerId,
+            queue_id: queue.id,
+            channel: event.channel,
+            priority: queue.priority,
+            cost: CHANNEL_COST[event.channel],
+            required_skills: JSON.stringify(queue.required_skills),
+            assigned_agent_id: null,
+            assigned_at: null,
+            completed_at: null,
+          })
+          // A conversation already waiting or assigned keeps its one live task.
+          .onConflict((oc) => oc.column('conversation_id').where('status', 'in', ['waiting', 'offered', 'assigned']).doNothing())
+          .returning('id'),
+      )
+      .selectFrom('m')
+      .selectAll('m')
+      .select((eb) => eb.selectFrom('t').select('t.id').as('task_id'))
       .executeTakeFirst();
-    if (!message) throw new DuplicateMessage();
+    if (!written) throw new DuplicateMessage();
+    const { task_id: taskId, ...message } = written;
 
-    const task = await tx
-      .insertInto('routing_tasks')
-      .values({
-        conversation_id: conversationId,
-        customer_id: customerId,
-        queue_id: queue.id,
-        channel: event.channel,
-        priority: queue.priority,
-        cost: CHANNEL_COST[event.channel],
-        required_skills: JSON.stringify(queue.required_skills),
-        assigned_agent_id: null,
-        assigned_at: null,
-        completed_at: null,
-      })
-      // A conversation already waiting or assigned keeps its one live task.
-      .onConflict((oc) => oc.column('conversation_id').where('status', 'in', ['waiting', 'offered', 'assigned']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-
-    return { duplicate: false, customerId, conversationId, message, taskId: task?.id ?? null };
+    return { duplicate: false, customerId, conversationId, message, taskId };
   }
 }
 
@@ -150,18 +160,26 @@ export async function resolveCustomer(tx: Tx, identities: { kind: IdentityKind; 
     customerId = known.find((k) => k.kind === i.kind && k.value === i.value)?.customer_id;
     if (customerId) break;
   }
-  if (!customerId) {
-    customerId = (await tx.insertInto('customers').values({ display_name: name }).returning('id').executeTakeFirstOrThrow()).id;
-  } else if (name) {
-    await tx.updateTable('customers').set({ display_name: name }).where('id', '=', customerId).where('display_name', 'is', null).execute();
-  }
   const unclaimed = identities.filter((i) => !known.some((k) => k.kind === i.kind && k.value === i.value));
-  if (unclaimed.length > 0) {
+  if (!customerId) {
+    // A new customer and its identities in one statement (one round trip).
     await tx
+      .with('c', (q) => q.insertInto('customers').values({ display_name: name }).returning('id'))
       .insertInto('customer_identities')
-      .values(unclaimed.map((i) => ({ customer_id: customerId, kind: i.kind, value: i.value })))
+      .values(unclaimed.map((i) => ({ customer_id: (eb) => eb.selectFrom('c').select('c.id'), kind: i.kind, value: i.value })))
       .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
       .execute();
+  } else {
+    if (name) await tx.updateTable('customers').set({ display_name: name }).where('id', '=', customerId).where('display_name', 'is', null).execute();
+    if (unclaimed.length > 0) {
+      await tx
+        .insertInto('customer_identities')
+        .values(unclaimed.map((i) => ({ customer_id: customerId, kind: i.kind, value: i.value })))
+        .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
+        .execute();
+    }
+    // The first identity was already known, so it picked the customer: no race left to settle.
+    if (!unclaimed.includes(identities[0]!)) return customerId;
   }
   // A concurrent first contact with the same identity may have claimed it: that customer wins.
   const owner = await tx

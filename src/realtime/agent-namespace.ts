@@ -6,6 +6,7 @@ import type { InFlight } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { AgentNotifier, RoutingRuntime } from '../routing/runtime/runtime.js';
 import type { StaffSocketData } from './auth.js';
+import type { ConsoleSessions } from './console-sessions.js';
 import type { AgentEventLog } from './event-log.js';
 import type { Presence } from './presence.js';
 import type { ConversationViewers } from './viewers.js';
@@ -91,6 +92,8 @@ function ackOf<T>(ack: unknown): (res: T) => void {
 export interface AgentNamespaceDeps {
   routing: RoutingRuntime;
   presence: Presence;
+  /** Puts back the status of an agent the hub marked offline after their last console went. */
+  sessions?: ConsoleSessions;
   log: Logger;
   inFlight: InFlight;
   db: Db;
@@ -239,7 +242,10 @@ export function attachAgentNamespace(ns: AgentNamespace, deps: AgentNamespaceDep
     });
 
     try {
+      // Presence first, then the restore under the row lock: see ConsoleSessions for why this order.
       await deps.presence.connected(agentId);
+      // A failed restore must not cost the console its offers: the agent can still set a status by hand.
+      await deps.sessions?.resume(agentId).catch((err: unknown) => deps.log.warn({ err, agentId }, 'status restore failed'));
       const self = await deps.routing.agentSelf(agentId);
       if (self) socket.emit('presence', self);
       for (const offer of await deps.routing.pendingOffersFor(agentId)) socket.emit('offer', offer);

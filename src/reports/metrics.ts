@@ -2,19 +2,34 @@
  * Contact-center report figures from plain records. Pure: no I/O, no clock —
  * "now" (for work still in progress) is an input. Definitions:
  *
- * - offered: routing tasks enqueued in the range (per agent: offers presented to the agent).
- * - answered: tasks an agent took (assigned_at set); per agent, by the agent who holds it last.
- * - abandoned: tasks closed before any agent took them (per queue only).
+ * Queue rows and the total count tasks:
+ * - offered: routing tasks enqueued in the range.
+ * - answered: tasks an agent took (assigned_at set).
+ * - abandoned: tasks closed before any agent took them.
  * - service level: answered within the queue's threshold ÷ answered (the live dashboard's definition).
  * - ASA: mean enqueued → assigned of answered tasks.
  * - AHT: mean assigned → completed of completed tasks, plus the queue's wrap-up time, which the
  *   routing runtime applies to the agent on every completion.
  * - abandon rate: abandoned ÷ (answered + abandoned).
- * - occupancy: time holding work (at least one assigned conversation or in wrap-up) ÷ time logged
- *   in (any presence other than offline), both within the range; several chats at once count once.
  * - first response: the customer's first message → the first agent message after it.
  * - resolution: conversation created → closed.
  * - CSAT: mean visitor rating (1–5) and how many ratings.
+ *
+ * Agent rows credit each agent with their own assignment segments (took it → reassigned,
+ * put back in a queue, or closed), never with a whole conversation for holding it last:
+ * - offered: offers presented to the agent.
+ * - answered (handled): segments the agent began in the range.
+ * - service level, ASA: over the segments in which the agent was the first to take the task
+ *   (a conversation handed over later waited for the queue, not for them).
+ * - AHT: mean segment length, plus the queue's wrap-up when the segment ended with the close.
+ * - first response: from the oldest customer message still unanswered when they took it (or the
+ *   next one the customer sent), counted from when they took it, to their own first reply within
+ *   the segment. The first agent's clock starts at the customer's message, as the customer felt it.
+ * - resolution, CSAT: the agent whose segment ended with the close (the outcome is theirs).
+ * - occupancy: time holding work (a segment, or the wrap-up after a close) ÷ time logged in (any
+ *   presence other than offline), both within the range; several chats at once count once.
+ *   The hub records an agent offline when their last console has been gone for the grace period,
+ *   as of the moment it went, so a closed tab is not logged-in time.
  */
 
 export interface TaskRecord {
@@ -37,6 +52,24 @@ export interface ConversationRecord {
   /** First agent message after firstCustomerAt. */
   firstAgentReplyAt: Date | null;
   csatScore: number | null;
+}
+
+/** One agent's stretch of holding one task (assignment_segments). */
+export interface SegmentRecord {
+  agentId: string;
+  queueId: string;
+  start: Date;
+  /** null: still holding it. */
+  end: Date | null;
+  endReason: 'completed' | 'reassigned' | 'requeued' | 'cancelled' | null;
+  /** When the task entered the queue, if this agent was the first to take it; null for a handed-over task. */
+  enqueuedAt: Date | null;
+  thresholdSeconds: number;
+  wrapUpSeconds: number;
+  /** When the first-response clock started for this agent (see the definitions above); null: nothing to answer. */
+  clockStart: Date | null;
+  /** This agent's first message in the segment at or after clockStart. */
+  firstReplyAt: Date | null;
 }
 
 export interface OfferRecord {
@@ -75,6 +108,9 @@ export interface MetricRow {
   ahtSeconds: number | null;
   abandonRate: number | null;
   occupancy: number | null;
+  /** Agent rows and the total: time logged in and time holding work in the range; null on queue rows. */
+  loggedInSeconds: number | null;
+  busySeconds: number | null;
   firstResponseSeconds: number | null;
   resolutionSeconds: number | null;
   csatAverage: number | null;
@@ -137,6 +173,37 @@ export interface ConversationFigures {
   resolutionSeconds: number | null;
   csatAverage: number | null;
   csatCount: number;
+}
+
+/** An agent's figures from their own segments (see the definitions at the top). */
+export function segmentFigures(segments: readonly SegmentRecord[]): TaskFigures & { firstResponseSeconds: number | null } {
+  const waits: number[] = [];
+  let within = 0;
+  const handles: number[] = [];
+  const firsts: number[] = [];
+  for (const s of segments) {
+    if (s.enqueuedAt) {
+      const wait = seconds(s.enqueuedAt, s.start);
+      waits.push(wait);
+      if (wait <= s.thresholdSeconds) within++;
+    }
+    if (s.end) handles.push(seconds(s.start, s.end) + (s.endReason === 'completed' ? s.wrapUpSeconds : 0));
+    if (s.clockStart && s.firstReplyAt) firsts.push(seconds(s.clockStart, s.firstReplyAt));
+  }
+  return {
+    answered: segments.length,
+    abandoned: 0,
+    serviceLevel: ratio(within, waits.length),
+    asaSeconds: mean(waits),
+    ahtSeconds: mean(handles),
+    abandonRate: null,
+    firstResponseSeconds: mean(firsts),
+  };
+}
+
+/** Busy time of a segment: while holding it, and through the wrap-up when it ended with the close. */
+export function segmentWork(s: Pick<SegmentRecord, 'agentId' | 'start' | 'end' | 'endReason' | 'wrapUpSeconds'>): WorkSpan {
+  return { agentId: s.agentId, start: s.start, end: s.end && s.endReason === 'completed' ? new Date(s.end.getTime() + s.wrapUpSeconds * 1000) : s.end };
 }
 
 export function conversationFigures(conversations: readonly ConversationRecord[]): ConversationFigures {
@@ -218,7 +285,10 @@ export interface ReportInput {
   tasks: readonly TaskRecord[];
   conversations: readonly ConversationRecord[];
   offers: readonly OfferRecord[];
+  /** Segments that began in the range (agent traffic). */
+  segments: readonly SegmentRecord[];
   statusChanges: readonly StatusChange[];
+  /** Busy spans that overlap the range, even if they began before it (occupancy is about time). */
   work: readonly WorkSpan[];
 }
 
@@ -228,28 +298,50 @@ export interface Report {
   total: MetricRow;
 }
 
-function row(
-  id: string,
-  name: string,
-  offered: number,
-  tasks: readonly TaskRecord[],
-  conversations: readonly ConversationRecord[],
-  occ: { workingMs: number; loggedInMs: number } | null,
-  perAgent: boolean,
-): MetricRow {
+interface Occupancy {
+  workingMs: number;
+  loggedInMs: number;
+}
+
+const time = (occ: Occupancy | null) =>
+  occ ? { occupancy: ratio(occ.workingMs, occ.loggedInMs), loggedInSeconds: occ.loggedInMs / 1000, busySeconds: occ.workingMs / 1000 } : { occupancy: null, loggedInSeconds: null, busySeconds: null };
+
+function taskRow(id: string, name: string, offered: number, tasks: readonly TaskRecord[], conversations: readonly ConversationRecord[], occ: Occupancy | null): MetricRow {
   const t = taskFigures(tasks);
   return {
     id,
     name,
     offered,
     answered: t.answered,
-    abandoned: perAgent ? null : t.abandoned,
+    abandoned: t.abandoned,
     serviceLevel: t.serviceLevel,
     asaSeconds: t.asaSeconds,
     ahtSeconds: t.ahtSeconds,
-    abandonRate: perAgent ? null : t.abandonRate,
-    occupancy: occ ? ratio(occ.workingMs, occ.loggedInMs) : null,
+    abandonRate: t.abandonRate,
+    ...time(occ),
     ...conversationFigures(conversations),
+  };
+}
+
+function agentRow(id: string, name: string, offered: number, segments: readonly SegmentRecord[], closed: readonly ConversationRecord[], occ: Occupancy): MetricRow {
+  const s = segmentFigures(segments);
+  const c = conversationFigures(closed);
+  return {
+    id,
+    name,
+    offered,
+    answered: s.answered,
+    // Abandonment belongs to a queue, not to an agent.
+    abandoned: null,
+    serviceLevel: s.serviceLevel,
+    asaSeconds: s.asaSeconds,
+    ahtSeconds: s.ahtSeconds,
+    abandonRate: null,
+    ...time(occ),
+    firstResponseSeconds: s.firstResponseSeconds,
+    resolutionSeconds: c.resolutionSeconds,
+    csatAverage: c.csatAverage,
+    csatCount: c.csatCount,
   };
 }
 
@@ -277,14 +369,17 @@ export function buildReport(input: ReportInput): Report {
     const convs = groupOf(input.conversations, (c) => c.queueId);
     rows = input.queues.map((q) => {
       const qt = tasks.get(q.id) ?? [];
-      return row(q.id, q.name, qt.length, qt, convs.get(q.id) ?? [], null, false);
+      return taskRow(q.id, q.name, qt.length, qt, convs.get(q.id) ?? [], null);
     });
   } else {
-    const tasks = groupOf(input.tasks, (t) => t.agentId);
-    const convs = groupOf(input.conversations, (c) => c.agentId);
+    const segments = groupOf(input.segments, (s) => s.agentId);
+    // conversations.assigned_agent_id is whoever held it at the close: the agent whose segment ended it.
+    const closed = groupOf(input.conversations, (c) => (c.closedAt ? c.agentId : null));
     const offers = groupOf(input.offers, (o) => o.agentId);
-    rows = input.agents.map((a) => row(a.id, a.name, offers.get(a.id)?.length ?? 0, tasks.get(a.id) ?? [], convs.get(a.id) ?? [], agentOcc.get(a.id) ?? null, true));
+    rows = input.agents.map((a) =>
+      agentRow(a.id, a.name, offers.get(a.id)?.length ?? 0, segments.get(a.id) ?? [], closed.get(a.id) ?? [], agentOcc.get(a.id) ?? { workingMs: 0, loggedInMs: 0 }),
+    );
   }
-  const total = row('total', 'total', input.tasks.length, input.tasks, input.conversations, centerOcc, false);
+  const total = taskRow('total', 'total', input.tasks.length, input.tasks, input.conversations, centerOcc);
   return { groupBy: input.groupBy, rows, total };
 }

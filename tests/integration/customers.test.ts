@@ -212,6 +212,24 @@ describe('cross-channel timeline', () => {
     expect(whole.body.conversations.flatMap((c) => c.messages).length).toBe(9);
   });
 
+  it('exclude leaves one conversation out of every page, so the conversation view pages only the customer’s other conversations', async () => {
+    const phone = newPhone();
+    const sms = await contact({ channel: 'sms', kind: 'phone', value: phone, body: 'sms old', from: phone });
+    const chat = await contact({ channel: 'webchat', kind: 'phone', value: phone, body: 'chat 1' });
+    await contact({ channel: 'webchat', kind: 'phone', value: phone, body: 'chat 2' });
+    await contact({ channel: 'sms', kind: 'phone', value: phone, body: 'sms new', from: phone });
+    expect(chat.customerId).toBe(sms.customerId);
+    const base = `/api/customers/${sms.customerId}/timeline?exclude=${chat.conversationId}`;
+    const page1 = await admin.json<TimelinePageDto>('GET', `${base}&limit=1`);
+    expect(page1.body.items.map((m) => m.body)).toEqual(['sms new']);
+    const page2 = await admin.json<TimelinePageDto>('GET', `${base}&limit=1&before=${page1.body.nextCursor}`);
+    expect(page2.body.items.map((m) => m.body)).toEqual(['sms old']);
+    expect(page2.body.nextCursor).toBeNull();
+    const bad = await admin.json<ErrorBody>('GET', `/api/customers/${sms.customerId}/timeline?exclude=nope`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.details)).toContain('query.exclude');
+  });
+
   it('a cursor that is not ours is a 400 naming query.before; an agent without a conversation with the customer is refused', async () => {
     const { customerId } = await contact({ channel: 'sms', kind: 'phone', value: newPhone() });
     const bad = await admin.json<ErrorBody>('GET', `/api/customers/${customerId}/timeline?before=garbage`);

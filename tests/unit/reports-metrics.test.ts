@@ -9,10 +9,13 @@ import {
   mergeIntervals,
   occupancy,
   overlapLength,
+  segmentFigures,
+  segmentWork,
   taskFigures,
   totalLength,
   type ConversationRecord,
   type MetricRow,
+  type SegmentRecord,
   type TaskRecord,
 } from '../../src/reports/metrics.js';
 import { daysBetween, isIsoDate, isTimeZone, zonedDayStart } from '../../src/reports/range.js';
@@ -182,6 +185,10 @@ describe('buildReport', () => {
     ],
     conversations: [],
     offers: [{ agentId: 'a1' }, { agentId: 'a1' }, { agentId: 'a2' }],
+    segments: [
+      segment({ agentId: 'a1', start: 10, end: 310, enq: 0 }),
+      segment({ agentId: 'a2', start: 40, end: 140, enq: 0 }),
+    ],
     statusChanges: [
       { agentId: 'a1', status: 'available' as const, at: at(0) },
       { agentId: 'a2', status: 'available' as const, at: at(0) },
@@ -209,10 +216,65 @@ describe('buildReport', () => {
     const [ann, bob] = r.rows as [MetricRow, MetricRow];
     expect([ann.offered, ann.answered, ann.ahtSeconds, ann.abandoned]).toEqual([2, 1, 300, null]);
     expect(ann.occupancy).toBe(300 / 3600);
+    expect([ann.loggedInSeconds, ann.busySeconds]).toEqual([3600, 300]);
     expect(bob.occupancy).toBe(100 / 1800);
+    expect([bob.loggedInSeconds, bob.busySeconds]).toEqual([1800, 100]);
     // The center: 400 s of work over 5400 s logged in.
     expect(r.total.occupancy).toBe(400 / 5400);
     expect(r.total.offered).toBe(3);
+  });
+
+  it('per agent: a conversation handed from Ann to Bob is credited to each for their own segment', () => {
+    // Enqueued at 0, Ann takes it at 10 and is relieved at 100; Bob holds it until the close at 400.
+    const r = buildReport({
+      ...input,
+      groupBy: 'agent',
+      tasks: [task({ queueId: 'q1', agentId: 'a2', enq: 0, asg: 10, done: 400, wrapUpSeconds: 15 })],
+      offers: [{ agentId: 'a1' }],
+      segments: [
+        segment({ agentId: 'a1', start: 10, end: 100, endReason: 'reassigned', enq: 0, wrapUpSeconds: 15, clock: 0, reply: 30 }),
+        segment({ agentId: 'a2', start: 100, end: 400, wrapUpSeconds: 15, clock: 100, reply: 130 }),
+      ],
+      conversations: [{ queueId: 'q1', agentId: 'a2', createdAt: at(0), closedAt: at(400), firstCustomerAt: at(0), firstAgentReplyAt: at(30), csatScore: 5 }],
+      work: [segmentWork(segment({ agentId: 'a1', start: 10, end: 100, endReason: 'reassigned', wrapUpSeconds: 15 })), segmentWork(segment({ agentId: 'a2', start: 100, end: 400, wrapUpSeconds: 15 }))],
+    });
+    const [ann, bob] = r.rows as [MetricRow, MetricRow];
+    expect(ann).toMatchObject({ offered: 1, answered: 1, serviceLevel: 1, asaSeconds: 10, ahtSeconds: 90, firstResponseSeconds: 30, resolutionSeconds: null, csatCount: 0, busySeconds: 90 });
+    expect(bob).toMatchObject({ offered: 0, answered: 1, serviceLevel: null, asaSeconds: null, ahtSeconds: 315, firstResponseSeconds: 30, resolutionSeconds: 400, csatAverage: 5, csatCount: 1, busySeconds: 315 });
+    // The queue and the center still see one conversation answered once.
+    expect(r.total).toMatchObject({ answered: 1, ahtSeconds: 405 });
+  });
+});
+
+function segment(p: { agentId: string; start: number; end?: number; endReason?: SegmentRecord['endReason']; enq?: number; wrapUpSeconds?: number; clock?: number; reply?: number }): SegmentRecord {
+  return {
+    agentId: p.agentId,
+    queueId: 'q1',
+    start: at(p.start),
+    end: p.end === undefined ? null : at(p.end),
+    endReason: p.end === undefined ? null : (p.endReason ?? 'completed'),
+    enqueuedAt: p.enq === undefined ? null : at(p.enq),
+    thresholdSeconds: 20,
+    wrapUpSeconds: p.wrapUpSeconds ?? 0,
+    clockStart: p.clock === undefined ? null : at(p.clock),
+    firstReplyAt: p.reply === undefined ? null : at(p.reply),
+  };
+}
+
+describe('segment figures', () => {
+  it('wait and service level only where the agent took it first; wrap-up only after the close; no reply, no first response', () => {
+    const f = segmentFigures([
+      segment({ agentId: 'a', start: 30, end: 90, enq: 0, wrapUpSeconds: 10 }), // waited 30 s (> 20), 60 s + 10 s wrap-up
+      segment({ agentId: 'a', start: 100, end: 150, endReason: 'requeued', wrapUpSeconds: 10 }), // handed to them: no wait; 50 s, no wrap-up
+      segment({ agentId: 'a', start: 200, enq: 190, clock: 185, reply: 215 }), // still holding: no handle time yet
+    ]);
+    expect(f).toMatchObject({ answered: 3, serviceLevel: 0.5, asaSeconds: 20, ahtSeconds: 60, firstResponseSeconds: 30 });
+  });
+
+  it('busy time runs through the wrap-up after a close, not after a hand-over', () => {
+    expect(segmentWork(segment({ agentId: 'a', start: 0, end: 60, wrapUpSeconds: 30 })).end).toEqual(at(90));
+    expect(segmentWork(segment({ agentId: 'a', start: 0, end: 60, endReason: 'reassigned', wrapUpSeconds: 30 })).end).toEqual(at(60));
+    expect(segmentWork(segment({ agentId: 'a', start: 0 })).end).toBeNull();
   });
 });
 
@@ -240,6 +302,8 @@ describe('CSV', () => {
       ahtSeconds: null,
       abandonRate: null,
       occupancy: null,
+      loggedInSeconds: null,
+      busySeconds: null,
       firstResponseSeconds: null,
       resolutionSeconds: null,
       csatAverage: 4.333,

@@ -14,7 +14,9 @@ import { normalizePhone } from '../../domain/identity.js';
 import { AppError, forbidden, notFound } from '../../errors.js';
 import type { VoiceControl } from './control.js';
 import type { VoiceDeps } from './deps.js';
-import { BUILT_IN_FLOW, validateFlow } from './flow.js';
+import { businessState, calendarProblems, type Calendar } from './calendar.js';
+import type { BusinessCalendarDto, BusinessCalendarsDto } from './contracts.js';
+import { BUILT_IN_FLOW, calendarName, calendarSchema, flowSchema, validateFlow, type Flow } from './flow.js';
 import { describePath } from './ivr.js';
 import { agentDevice, getCall, getLeg, liveLegs, voiceQueueNames, type CallRow } from './store.js';
 import { mintVoiceToken } from './token.js';
@@ -47,6 +49,30 @@ export const transferBody = z.union([
   z.strictObject({ mode: z.literal('cold'), queue: z.string().trim().min(1).max(80) }),
 ]);
 export const monitorBody = z.strictObject({ mode: z.enum(['listen', 'whisper', 'barge']) });
+/** PUT /api/voice/flows/:number/calendars/:name takes one calendar, exactly as it sits in the flow. */
+export const calendarBody = calendarSchema;
+const calendarParams = flowNumber.extend({ name: calendarName });
+
+/** A calendar as the console lists it, with whether it is open at `now`. */
+function calendarDto(number: string, flow: Flow, name: string, calendar: Calendar, updatedAt: Date, now: Date): BusinessCalendarDto {
+  let state: BusinessCalendarDto['state'] = null;
+  try {
+    state = businessState(calendar, now);
+  } catch {
+    // An unknown time zone (a flow saved before the check, or ICU data that changed since): no state rather than a failed list.
+  }
+  return {
+    number,
+    flowName: flow.name ?? null,
+    name,
+    calendar,
+    usedBy: Object.entries(flow.nodes)
+      .filter(([, n]) => n.type === 'hours' && n.calendar === name)
+      .map(([id]) => id),
+    state,
+    updatedAt: updatedAt.toISOString(),
+  };
+}
 
 const seesEverything = (u: SessionUser) => u.role === 'supervisor' || u.role === 'admin';
 
@@ -110,6 +136,66 @@ export function voiceApi(deps: VoiceDeps & { config: Config }, control: VoiceCon
     });
     if (!removed) throw notFound('voice flow');
     res.status(204).end();
+  });
+
+  // ---- business hours: the calendars inside the flows, one at a time ---------------------------
+
+  r.get('/api/voice/calendars', requireRole('admin', 'supervisor'), async (_req: Request, res: Response) => {
+    const rows = await db.selectFrom('voice_flows').select(['number', 'definition', 'updated_at']).orderBy('number').execute();
+    const now = deps.now();
+    const body: BusinessCalendarsDto = { calendars: [], unreadable: [], now: now.toISOString() };
+    for (const row of rows) {
+      const parsed = flowSchema.safeParse(row.definition);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        body.unreadable.push({ number: row.number, message: first ? `${first.path.join('.') || '(flow)'}: ${first.message}` : 'does not parse' });
+        continue;
+      }
+      // jsonb keeps keys in its own order (shortest first), not the admin's: list them by name.
+      const names = Object.keys(parsed.data.calendars).sort();
+      for (const name of names) body.calendars.push(calendarDto(row.number, parsed.data, name, parsed.data.calendars[name]!, row.updated_at, now));
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(body);
+  });
+
+  // Editing a calendar through PUT /api/voice/flows/:number would mean sending the whole flow back,
+  // racing anyone editing its menus, and failing on problems elsewhere in it with paths the hours form
+  // cannot show. This replaces one calendar under a row lock; its errors are paths below the calendar.
+  r.put('/api/voice/flows/:number/calendars/:name', requireRole('admin'), async (req: Request, res: Response) => {
+    const { number, name } = parse(calendarParams, req.params, 'params');
+    const calendar = parse(calendarBody, req.body);
+    const problems = calendarProblems(calendar);
+    if (problems.length > 0) {
+      const details = problems.map((p) => ({ path: `body.${p.path}`, message: p.message }));
+      throw new AppError(400, 'invalid_request', `${details[0]!.path}: ${details[0]!.message}`, details);
+    }
+    const user = userOf(req);
+    const voiceQueues = await voiceQueueNames(db);
+    const saved = await db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('voice_flows').select('definition').where('number', '=', number).forUpdate().executeTakeFirst();
+      if (!row) throw new AppError(404, 'not_found', `no flow for ${number}`);
+      const current = flowSchema.safeParse(row.definition);
+      if (!current.success) throw new AppError(409, 'invalid_flow', `the flow of ${number} no longer parses: fix it with PUT /api/voice/flows/${number}`);
+      const before = current.data.calendars[name];
+      if (!before) throw new AppError(404, 'not_found', `the flow of ${number} has no calendar "${name}"`);
+      const result = validateFlow({ ...current.data, calendars: { ...current.data.calendars, [name]: calendar } }, { voiceQueues });
+      if (!result.ok || !result.flow) {
+        // The calendar itself passed above, so whatever is wrong is elsewhere in the flow (a voice queue removed since, say).
+        const first = result.errors[0]!;
+        throw new AppError(409, 'invalid_flow', `the rest of the flow of ${number} no longer validates (${first.path}: ${first.message}); fix the flow first`, { errors: result.errors });
+      }
+      const updated = await tx
+        .updateTable('voice_flows')
+        .set({ definition: JSON.stringify(result.flow), warnings: JSON.stringify(result.warnings), updated_by: user.id, updated_at: sql<Date>`now()` })
+        .where('number', '=', number)
+        .returning('updated_at')
+        .executeTakeFirstOrThrow();
+      await audit(tx, { actorUserId: user.id, action: 'voice_calendar.update', subjectType: 'voice_flow', subjectId: number, data: { calendar: name, before, after: calendar } });
+      return { flow: result.flow, updatedAt: updated.updated_at };
+    });
+    deps.log.info({ number, calendar: name }, 'business hours saved');
+    res.json({ calendar: calendarDto(number, saved.flow, name, saved.flow.calendars[name]!, saved.updatedAt, deps.now()) });
   });
 
   // ---- queue settings ----------------------------------------------------------------------------

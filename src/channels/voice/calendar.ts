@@ -130,8 +130,14 @@ export function calendarProblems(c: Calendar): { path: string; message: string }
 const matches = (h: { year?: number; month: number; day: number } | null, d: { year: number; month: number; day: number }) =>
   h !== null && h.month === d.month && h.day === d.day && (h.year === undefined || h.year === d.year);
 
+export type BusinessReason = 'open' | 'holiday' | 'jalali-holiday' | 'outside-hours';
+export interface BusinessState {
+  open: boolean;
+  reason: BusinessReason;
+}
+
 /** Why the business is open or closed at `at`. */
-export function businessState(c: Calendar, at: Date): { open: boolean; reason: 'open' | 'holiday' | 'jalali-holiday' | 'outside-hours' } {
+export function businessState(c: Calendar, at: Date): BusinessState {
   const local = localDay(at, c.timezone);
   if ((c.holidays ?? []).some((h) => matches(parseHoliday(h, 'gregorian'), local.gregorian))) return { open: false, reason: 'holiday' };
   if ((c.jalaliHolidays ?? []).some((h) => matches(parseHoliday(h, 'jalali'), local.jalali))) return { open: false, reason: 'jalali-holiday' };

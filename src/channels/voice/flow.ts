@@ -92,12 +92,15 @@ export const TERMINAL_TYPES: readonly NodeType[] = ['queue', 'voicemail', 'callb
 /** Nodes that wait for the caller: a loop through one of them is the caller's choice. */
 export const INPUT_TYPES: readonly NodeType[] = ['menu', 'language', 'collect'];
 
-const calendarSchema = z.strictObject({
+/** One business-hours calendar as stored in a flow; the calendars API takes the same shape. */
+export const calendarSchema = z.strictObject({
   timezone: z.string().min(1).max(64),
   weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(z.string()).max(12)),
   holidays: z.array(z.string()).max(400).optional(),
   jalaliHolidays: z.array(z.string()).max(400).optional(),
 }) satisfies z.ZodType<Calendar>;
+
+export const calendarName = z.string().regex(/^[\w-]{1,64}$/, 'calendar names are letters, digits, _ or -');
 
 /** Recorded clips for the queue announcements in Persian (no Persian text-to-speech). */
 const faAnnouncements = z.strictObject({
@@ -129,7 +132,7 @@ export const flowSchema = z.strictObject({
   start: nodeId,
   /** Where callers go when a menu runs out of retries and names no fallback of its own. */
   fallback: nodeId.optional(),
-  calendars: z.record(z.string().regex(/^[\w-]{1,64}$/, 'calendar names are letters, digits, _ or -'), calendarSchema).default({}),
+  calendars: z.record(calendarName, calendarSchema).default({}),
   holdMusicUrl: url.optional(),
   announcements: z.strictObject({ fa: faAnnouncements.optional() }).optional(),
   nodes: z.record(nodeId, nodeSchema),

@@ -2,7 +2,7 @@
 // src/api/openapi.ts `paths`). Request bodies come from the routes' own zod
 // schemas; flows are described by the flow schema.
 import { z } from 'zod';
-import { deviceBody, holdBody, monitorBody, queueSettingsBody, transferBody } from './api.js';
+import { calendarBody, deviceBody, holdBody, monitorBody, queueSettingsBody, transferBody } from './api.js';
 import { flowSchema } from './flow.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
@@ -26,6 +26,22 @@ export function voiceOpenApiPaths(): Record<string, unknown> {
         responses: { 200: ok('{number, flow, warnings}'), 400: error, 403: error },
       },
       delete: { summary: 'Remove the flow of a number (admin, audited)', parameters: numberParam, responses: { 204: ok('removed'), 404: error } },
+    },
+    '/api/voice/calendars': {
+      get: {
+        summary:
+          'Business hours: every calendar of every stored IVR flow, with the `hours` nodes that use it and whether it is open now by the hub’s clock (`state: {open, reason: open|holiday|jalali-holiday|outside-hours}`, null for an unknown time zone) (supervisor, admin)',
+        responses: { 200: ok('{calendars: [{number, flowName, name, calendar, usedBy, state, updatedAt}], unreadable: [{number, message}], now}'), 403: error },
+      },
+    },
+    '/api/voice/flows/{number}/calendars/{name}': {
+      put: {
+        summary:
+          'Replace one calendar of a flow (admin, audited as voice_calendar.update): time zone, weekly "HH:MM-HH:MM" intervals, Gregorian and Jalali holidays ("YYYY-MM-DD" or "MM-DD" every year). A 400 lists each problem with its path below the calendar (`body.timezone`, `body.weekly.mon.0`, `body.jalaliHolidays.2`); 404 when the flow or the calendar does not exist; 409 `invalid_flow` when the rest of the flow no longer validates.',
+        parameters: [...numberParam, { name: 'name', in: 'path', required: true, description: 'the calendar’s name in the flow', schema: { type: 'string' } }],
+        requestBody: json(calendarBody),
+        responses: { 200: ok('{calendar: {number, flowName, name, calendar, usedBy, state, updatedAt}}'), 400: error, 403: error, 404: error, 409: error },
+      },
     },
     '/api/voice/queues/{id}/settings': {
       get: { summary: 'Voice settings of a queue: recording, hold music, callback offer (supervisor, admin)', responses: { 200: ok('{settings}'), 404: error } },

@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/context.js';
 import { ADMIN_TABS, hrefOf, type AdminTab } from '../workspace/route.js';
+import { BusinessHoursAdmin } from './BusinessHoursAdmin.js';
 import { CannedAdmin } from './CannedAdmin.js';
 import { DispositionsAdmin } from './DispositionsAdmin.js';
 import { QueuesAdmin } from './QueuesAdmin.js';
@@ -24,6 +25,7 @@ export function AdminPage({ tab }: { tab: AdminTab }) {
       {tab === 'queues' && <QueuesAdmin />}
       {tab === 'canned' && <CannedAdmin />}
       {tab === 'dispositions' && <DispositionsAdmin />}
+      {tab === 'hours' && <BusinessHoursAdmin />}
     </main>
   );
 }

@@ -1,7 +1,8 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { AgentServerToClient, ConversationDto, MessageDto, TimelineDto } from '../../../../src/contracts/index.js';
-import { closeConversation, getConversation, getTimeline } from '../api/endpoints.js';
+import type { AgentServerToClient, ConversationDto, MessageDto } from '../../../../src/contracts/index.js';
+import { closeConversation, getConversation } from '../api/endpoints.js';
 import { errorText } from '../api/errorText.js';
+import { ApiError } from '../api/http.js';
 import { useI18n } from '../i18n/context.js';
 import type { AgentSocket } from '../socket/agentSocket.js';
 import { customerHref } from '../customers/href.js';
@@ -45,8 +46,6 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
   const [conversation, setConversation] = useState<ConversationDto | null>(summary);
   const [messages, setMessages] = useState<MessageDto[]>([]);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-  const [timeline, setTimeline] = useState<TimelineDto | null>(null);
-  const [timelineError, setTimelineError] = useState<unknown>(null);
   const [closing, setClosing] = useState(false);
   const [closeError, setCloseError] = useState<unknown>(null);
   const [closedLive, setClosedLive] = useState(false);
@@ -69,25 +68,10 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
     }
   }, [conversationId]);
 
-  const loadTimeline = useCallback(async (customerId: string) => {
-    try {
-      setTimeline(await getTimeline(customerId));
-      setTimelineError(null);
-    } catch (err) {
-      setTimelineError(err);
-    }
-  }, []);
-
-  // Initial load: the conversation, then the customer's history across channels.
+  // Initial load; the customer's earlier conversations page themselves in (CustomerHistory).
   useEffect(() => {
-    let cancelled = false;
-    void load().then((conv) => {
-      if (!cancelled && conv) void loadTimeline(conv.customer.id);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [load, loadTimeline]);
+    void load();
+  }, [load]);
 
   // Live updates, and a refetch after a reconnect to pick up what was missed.
   useEffect(() => {
@@ -118,10 +102,11 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
   // Keep the newest message in view when the reader is already near the bottom.
   const scrollRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
-  useLayoutEffect(() => {
+  const keepNewestInView = useCallback(() => {
     const el = scrollRef.current;
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
-  }, [messages, timeline]);
+  }, []);
+  useLayoutEffect(keepNewestInView, [messages, keepNewestInView]);
   const onScroll = () => {
     const el = scrollRef.current;
     if (el) stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
@@ -136,7 +121,11 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
       setClosedLive(true);
       onClosed(conversationId);
     } catch (err) {
-      setCloseError(err);
+      // The hub requires a disposition and this console had no codes loaded (added since): ask for one.
+      if (err instanceof ApiError && err.code === 'disposition_required') {
+        await desk.reload();
+        setWrapUpOpen(true);
+      } else setCloseError(err);
     } finally {
       setClosing(false);
     }
@@ -155,9 +144,6 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
   const wrapUpAfter = closedLive && !wrapUpOpen && desk.wrapUp === null && desk.dispositions.length > 0;
   const wrapUpCode = desk.wrapUp?.dispositionCode;
   const wrapUpDisposition = desk.dispositions.find((d) => d.code === wrapUpCode);
-  const earlier = (timeline?.conversations ?? [])
-    .filter((c) => c.id !== conversationId)
-    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
 
   return (
     <section className="conversation-view" aria-labelledby="conversation-title" data-conversation-id={conversationId}>
@@ -208,10 +194,7 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
       )}
 
       <div className="conversation-scroll" ref={scrollRef} onScroll={onScroll}>
-        {timelineError !== null && (
-          <p className="muted">{t('view.historyFailed', { message: errorText(timelineError, t) })}</p>
-        )}
-        {earlier.length > 0 && <CustomerHistory conversations={earlier} />}
+        {conversation && <CustomerHistory customerId={conversation.customer.id} conversationId={conversationId} scrollRoot={scrollRef} onFirstPage={keepNewestInView} />}
 
         {loaded.state === 'loading' && <p className="muted">{t('common.loading')}</p>}
         {loaded.state === 'error' && (
@@ -257,7 +240,7 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
           {...(wrapUpOpen ? { onCancel: () => setWrapUpOpen(false) } : {})}
         />
       )}
-      <NoteComposer conversationId={conversationId} onAdded={desk.addNote} />
+      <NoteComposer conversationId={conversationId} userId={userId} onAdded={desk.addNote} />
       {smsOptOut && <SmsOptOutBanner optOut={smsOptOut} />}
       <ReplyBox
         conversation={conversation}

@@ -18,8 +18,9 @@ export function getCustomer(id: string): Promise<CustomerDetailDto> {
   return api('GET', `/api/customers/${enc(id)}`);
 }
 
-export function getTimelinePage(id: string, before: string | null, limit = 30): Promise<TimelinePageDto> {
-  return api('GET', `/api/customers/${enc(id)}/timeline?limit=${limit}${before ? `&before=${enc(before)}` : ''}`);
+/** One page of the customer's messages, newest first; `exclude` leaves one conversation out (the one already on screen). */
+export function getTimelinePage(id: string, before: string | null, limit = 30, exclude: string | null = null): Promise<TimelinePageDto> {
+  return api('GET', `/api/customers/${enc(id)}/timeline?limit=${limit}${before ? `&before=${enc(before)}` : ''}${exclude ? `&exclude=${enc(exclude)}` : ''}`);
 }
 
 export async function getMergeCandidates(id: string): Promise<MergeCandidateDto[]> {

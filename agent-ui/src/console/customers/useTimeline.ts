@@ -16,7 +16,7 @@ export interface TimelineState {
  * cursor comes from the server; a page is never requested twice at once, and
  * items are de-duplicated by id in case a page is retried.
  */
-export function useTimeline(customerId: string, pageSize = 30): TimelineState {
+export function useTimeline(customerId: string, pageSize = 30, exclude: string | null = null): TimelineState {
   const [items, setItems] = useState<TimelineItemDto[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(true);
@@ -31,7 +31,7 @@ export function useTimeline(customerId: string, pageSize = 30): TimelineState {
       inFlight.current = true;
       setLoading(true);
       try {
-        const page = await getTimelinePage(customerId, before, pageSize);
+        const page = await getTimelinePage(customerId, before, pageSize, exclude);
         if (gen !== generation.current) return;
         setItems((current) => {
           const seen = new Set(current.map((m) => m.id));
@@ -49,7 +49,7 @@ export function useTimeline(customerId: string, pageSize = 30): TimelineState {
         }
       }
     },
-    [customerId, pageSize],
+    [customerId, pageSize, exclude],
   );
 
   useEffect(() => {

@@ -91,6 +91,11 @@ export async function putWrapUp(conversationId: string, wrapUp: { dispositionCod
   return (await api<{ wrapUp: WrapUp }>('PUT', `${conv(conversationId)}/wrap-up`, { dispositionCode: wrapUp.dispositionCode, ...(wrapUp.note ? { note: wrapUp.note } : {}) })).wrapUp;
 }
 
+/** Active staff for @mention completion (id, name, email; readable by agents). */
+export async function listMentionable(): Promise<{ id: string; name: string; email: string }[]> {
+  return (await api<{ users: { id: string; name: string; email: string }[] }>('GET', '/api/desk/mentionable')).users;
+}
+
 export async function currentUserName(): Promise<string> {
   return (await api<{ user: { name: string } }>('GET', '/api/auth/me')).user.name;
 }

@@ -8,6 +8,7 @@ import * as reports from './features/reports.js';
 import * as realtime from './features/realtime.js';
 import * as voice from './features/voice.js';
 import * as dialer from './features/dialer.js';
+import * as hours from './features/hours.js';
 
 export type Lang = 'en' | 'fa';
 
@@ -70,7 +71,10 @@ const en = {
 
   'view.none': 'Select a conversation on the side to read it.',
   'view.loadFailed': 'Could not load the conversation: {message}',
-  'view.history': 'Earlier conversations ({count})',
+  'view.history': 'Earlier conversations',
+  'view.historyOlder': 'Load earlier messages',
+  'view.historyLoading': 'Loading earlier messages…',
+  'view.historyStart': 'Beginning of the customer’s history.',
   'view.historyFailed': 'Customer history is unavailable: {message}',
   'view.noMessages': 'No messages yet.',
   'view.closed': 'This conversation is closed.',
@@ -269,6 +273,7 @@ const en = {
   ...realtime.en,
   ...voice.en,
   ...dialer.en,
+  ...hours.en,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -331,7 +336,10 @@ const fa: StringTable = {
 
   'view.none': 'برای خواندن، یک گفتگو را از فهرست کناری انتخاب کنید.',
   'view.loadFailed': 'بارگذاری گفتگو ممکن نشد: {message}',
-  'view.history': 'گفتگوهای پیشین ({count})',
+  'view.history': 'گفتگوهای پیشین',
+  'view.historyOlder': 'نمایش پیام‌های پیشین',
+  'view.historyLoading': 'در حال بارگیری پیام‌های پیشین…',
+  'view.historyStart': 'آغاز سابقهٔ مشتری.',
   'view.historyFailed': 'سابقهٔ مشتری در دسترس نیست: {message}',
   'view.noMessages': 'هنوز پیامی نیست.',
   'view.closed': 'این گفتگو بسته شده است.',
@@ -530,6 +538,7 @@ const fa: StringTable = {
   ...realtime.fa,
   ...voice.fa,
   ...dialer.fa,
+  ...hours.fa,
 };
 
 export const STRINGS: Record<Lang, StringTable> = { en, fa };

@@ -79,6 +79,7 @@ export function ReportsPage({ today = isoDateOf(new Date()), timeZone = browserT
     { key: 'reports.col.aht', value: (r) => secs(r.ahtSeconds) },
     { key: 'reports.col.abandonRate', value: (r) => pct(r.abandonRate), only: 'queue' },
     { key: 'reports.col.occupancy', value: (r) => pct(r.occupancy), only: 'agent' },
+    { key: 'reports.col.loggedIn', value: (r) => secs(r.loggedInSeconds), only: 'agent' },
     { key: 'reports.col.frt', value: (r) => secs(r.firstResponseSeconds) },
     { key: 'reports.col.resolution', value: (r) => secs(r.resolutionSeconds) },
     {
@@ -214,7 +215,11 @@ export function ReportsPage({ today = isoDateOf(new Date()), timeZone = browserT
               </table>
             </div>
           )}
-          <p className="muted small">{t('reports.help')}</p>
+          <div className="reports-help muted small" data-testid="reports-help">
+            <p>{t('reports.help')}</p>
+            <p>{t('reports.helpAgents')}</p>
+            <p>{t('reports.helpPresence')}</p>
+          </div>
         </section>
       )}
     </main>

@@ -5,8 +5,8 @@ import { useEffect, useState } from 'react';
 import type { Role } from '../../../../src/contracts/index.js';
 
 export type View = 'conversations' | 'customers' | 'supervisor' | 'reports' | 'campaigns' | 'admin';
-export type AdminTab = 'users' | 'queues' | 'canned' | 'dispositions';
-export const ADMIN_TABS: readonly AdminTab[] = ['users', 'queues', 'canned', 'dispositions'];
+export type AdminTab = 'users' | 'queues' | 'canned' | 'dispositions' | 'hours';
+export const ADMIN_TABS: readonly AdminTab[] = ['users', 'queues', 'canned', 'dispositions', 'hours'];
 
 export interface Route {
   view: View;

@@ -50,6 +50,8 @@ export const en = {
   'desk.notes.mentions': 'Mentions: {names}',
   'desk.notes.failed': 'Could not add the note: {message}',
   'desk.notes.mentioned': '{name} mentioned you in a note: {excerpt}',
+  'desk.mention.label': 'Colleagues to mention',
+  'desk.mention.count': '{count} colleagues match. Up and down arrows to choose, Enter to mention.',
 
   'desk.tags.label': 'Tags',
   'desk.tags.add': 'Add a tag',
@@ -135,6 +137,8 @@ export const fa: Record<keyof typeof en, string> = {
   'desk.notes.mentions': 'نام‌برده‌ها: {names}',
   'desk.notes.failed': 'افزودن یادداشت ممکن نشد: {message}',
   'desk.notes.mentioned': '{name} در یادداشتی از شما نام برد: {excerpt}',
+  'desk.mention.label': 'همکاران برای نام‌بردن',
+  'desk.mention.count': '{count} همکار پیدا شد. با پیکان بالا و پایین انتخاب کنید و با Enter نام ببرید.',
 
   'desk.tags.label': 'برچسب‌ها',
   'desk.tags.add': 'افزودن برچسب',

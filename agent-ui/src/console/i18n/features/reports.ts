@@ -31,6 +31,7 @@ export const en = {
   'reports.col.aht': 'AHT',
   'reports.col.abandonRate': 'Abandon rate',
   'reports.col.occupancy': 'Occupancy',
+  'reports.col.loggedIn': 'Logged in',
   'reports.col.frt': 'First response',
   'reports.col.resolution': 'Resolution',
   'reports.col.csat': 'CSAT',
@@ -38,6 +39,10 @@ export const en = {
   'reports.tableCaption': 'Contact-center figures by {group}',
   'reports.help':
     'Service level: answered within the queue’s threshold ÷ answered. ASA: average wait before an agent took it. AHT: average handling time including wrap-up. Occupancy: time holding conversations ÷ time signed in. CSAT: average rating (1–5) and how many.',
+  'reports.helpAgents':
+    'Per agent, each agent is credited with the part of a conversation they held: from taking it until it was reassigned, transferred or closed. Answered counts those parts; AHT is their length (plus wrap-up when the agent closed it); service level and ASA count only conversations the agent took first from the queue; first response runs from the customer message still waiting when they took it. Resolution and CSAT go to the agent who closed the conversation.',
+  'reports.helpPresence':
+    'Logged in: time not offline. An agent whose console has been closed or disconnected for longer than a short grace period is counted offline from the moment it went, and gets their status back when the console returns.',
 
   'reassign.actions': 'Actions',
   'reassign.open': 'Reassign…',
@@ -92,6 +97,7 @@ export const fa: Record<keyof typeof en, string> = {
   'reports.col.aht': 'میانگین رسیدگی',
   'reports.col.abandonRate': 'نرخ رهاشدن',
   'reports.col.occupancy': 'اشغال',
+  'reports.col.loggedIn': 'زمان حضور',
   'reports.col.frt': 'نخستین پاسخ',
   'reports.col.resolution': 'زمان حل',
   'reports.col.csat': 'رضایت',
@@ -99,6 +105,10 @@ export const fa: Record<keyof typeof en, string> = {
   'reports.tableCaption': 'آمار مرکز تماس بر اساس {group}',
   'reports.help':
     'سطح خدمت: پاسخ‌داده در آستانهٔ صف ÷ پاسخ‌داده. میانگین انتظار: انتظار پیش از پذیرش کارشناس. میانگین رسیدگی: زمان رسیدگی همراه با جمع‌بندی. اشغال: زمان درگیر گفتگو ÷ زمان حضور. رضایت: میانگین امتیاز (۱ تا ۵) و تعداد.',
+  'reports.helpAgents':
+    'در گزارش کارشناسان، هر کارشناس برای همان بخشی از گفتگو که در دست داشته حساب می‌شود: از پذیرش تا واگذاری، انتقال یا بستن. «پاسخ‌داده» همین بخش‌ها را می‌شمارد؛ میانگین رسیدگی طول آن‌هاست (به‌علاوهٔ جمع‌بندی اگر خود کارشناس گفتگو را بسته باشد)؛ سطح خدمت و میانگین انتظار فقط گفتگوهایی را می‌شمارند که کارشناس نخستین بار از صف گرفته است؛ نخستین پاسخ از پیام منتظر مشتری در لحظهٔ پذیرش حساب می‌شود. زمان حل و رضایت از آنِ کارشناسی است که گفتگو را بسته است.',
+  'reports.helpPresence':
+    'زمان حضور: زمانی که کارشناس آفلاین نبوده است. اگر کنسول کارشناس بیش از یک مهلت کوتاه بسته یا قطع بماند، از همان لحظهٔ قطع آفلاین حساب می‌شود و با بازگشت کنسول، وضعیت پیشین او برمی‌گردد.',
 
   'reassign.actions': 'کارها',
   'reassign.open': 'واگذاری…',
