@@ -8,7 +8,10 @@ export interface HubEventMap {
   'message.status': [{ messageId: string; conversationId: string }];
   /** An agent now owns the task (accepted offer or a supervisor's reassignment); voice bridges the call here. */
   'task.assigned': [{ taskId: string; conversationId: string; agentId: string; channel: Channel; previousAgentId: string | null }];
-  /** A conversation was closed (by an agent or supervisor); the web-chat widget offers a rating. */
+  /**
+   * A conversation was closed, by anyone (staff, the API, a hang-up, the dialer, an abandoned call):
+   * the holder's console drops it, a ringing offer for it is revoked, the web-chat widget offers a rating.
+   */
   'conversation.closed': [{ conversationId: string }];
 }
 

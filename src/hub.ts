@@ -24,6 +24,7 @@ import { attachWebchat } from './channels/webchat/inbound.js';
 import { agentTypingToVisitor, WebchatAdapter, type ChatNamespace } from './channels/webchat/outbound.js';
 import type { Config } from './config.js';
 import type { Channel } from './contracts/index.js';
+import { announcedClose, type CloseConversation } from './conversations/close.js';
 import { messageDto } from './conversations/dto.js';
 import { createDialer, type DialerOptions, type DialerRuntime } from './dialer/runtime/index.js';
 import { createDb, ensureDatabase, type Db } from './db/index.js';
@@ -38,6 +39,7 @@ import { InFlight } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { agentNotifier, attachAgentNamespace, type AgentNamespace } from './realtime/agent-namespace.js';
 import { requireRole } from './realtime/auth.js';
+import { announceClosedToAgents } from './realtime/closed-notice.js';
 import { ConsoleSessions } from './realtime/console-sessions.js';
 import { AgentEventLog } from './realtime/event-log.js';
 import { Presence } from './realtime/presence.js';
@@ -59,6 +61,8 @@ export interface Hub {
   io: IoServer;
   server: HttpServer;
   routing: RoutingRuntime;
+  /** Closes as every close path in the hub does: unlike `routing.closeConversation`, consoles and the chat widget are told. */
+  closeConversation: CloseConversation;
   outbox: Outbox;
   ingest: Ingest;
   events: HubEvents;
@@ -202,6 +206,9 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     onChange: () => supervisorFeed.changed(),
     onAssigned: (assigned) => events.emit('task.assigned', assigned),
   });
+  // Every close path gets this one, so each close reaches the holder's console and the chat widget.
+  const closeConversation = announcedClose(routing, events);
+  announceClosedToAgents(events, { db, notifier, log: log.child({ component: 'agent-socket' }) });
   const leader = new LeaderLease(
     redis,
     `${config.redisPrefix}:routing:leader`,
@@ -226,7 +233,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     events,
     ingest,
     inFlight,
-    routing,
+    routing: { assignDirect: (conversationId, agentId) => routing.assignDirect(conversationId, agentId), closeConversation },
     presence,
     twilioHttpClient: options.channelOptions?.twilioHttpClient,
     onStats: (campaigns) => supervisorNs.emit('dialer', { at: new Date().toISOString(), campaigns }),
@@ -273,7 +280,11 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
         events,
         inFlight,
         secretKey: secret,
-        routing,
+        routing: {
+          requeue: (conversationId, reason, opts) => routing.requeue(conversationId, reason, opts),
+          reassign: (conversationId, toAgentId) => routing.reassign(conversationId, toAgentId),
+          closeConversation,
+        },
         options: { attachmentsDir: config.attachmentsDir, ...options.channelOptions },
       }),
     );
@@ -317,7 +328,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     routers: [
       authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
       usersRoutes({ db }),
-      conversationsRoutes({ db, routing, outbox, events }),
+      conversationsRoutes({ db, routing, outbox, events, closeConversation }),
       deskRoutes({ db, notifier }),
       customersRoutes({ db, log: log.child({ component: 'customers' }), phoneRegion: config.phoneRegion, chat: chatNs }),
       routingRoutes({ db, routing, validate: validateQueues }),
@@ -348,6 +359,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     io,
     server,
     routing,
+    closeConversation,
     outbox,
     ingest,
     events,

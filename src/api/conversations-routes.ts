@@ -4,6 +4,7 @@ import type { SessionUser } from '../auth/sessions.js';
 import { conversationDto, conversationMessages, customerSummary, messageDto } from '../conversations/dto.js';
 import { storeReply } from '../conversations/reply.js';
 import type { ConversationDto } from '../contracts/index.js';
+import type { CloseConversation } from '../conversations/close.js';
 import type { Db } from '../db/index.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { HubEvents } from '../events.js';
@@ -30,7 +31,14 @@ async function visibleConversation(db: Db, user: SessionUser, id: string): Promi
   return conversation;
 }
 
-export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; outbox: Outbox; events: HubEvents }): Router {
+export function conversationsRoutes(deps: {
+  db: Db;
+  routing: RoutingRuntime;
+  outbox: Outbox;
+  events: HubEvents;
+  /** Closes and announces the close to consoles and the chat widget (src/conversations/close.ts). */
+  closeConversation: CloseConversation;
+}): Router {
   const r = Router();
   const { db } = deps;
 
@@ -73,12 +81,10 @@ export function conversationsRoutes(deps: { db: Db; routing: RoutingRuntime; out
     const wrapUp = await resolveWrapUp(db, parse(closeWrapUpSchema, req.body ?? {}));
     await requireDispositionToClose(db, id, wrapUp); // when the center requires one (src/desk/wrapup.ts)
     await refuseCloseWhileCallLive(db, id); // a live call is ended with its hang-up, which closes the conversation
-    const closed = await deps.routing.closeConversation(id);
+    // The wrap-up first: a console that hears of the close and rereads the conversation finds it there.
     if (wrapUp) await recordWrapUp(db, id, user.id, wrapUp);
-    if (closed) {
-      await audit(db, { actorUserId: user.id, action: 'conversation.close', subjectType: 'conversation', subjectId: id });
-      deps.events.emit('conversation.closed', { conversationId: id });
-    }
+    const closed = await deps.closeConversation(id);
+    if (closed) await audit(db, { actorUserId: user.id, action: 'conversation.close', subjectType: 'conversation', subjectId: id });
     res.json({ conversation: await conversationDto(db, id) });
   });
 

@@ -177,10 +177,12 @@ describe('voice: menu → queue → agent', () => {
     expect(leg.conference).toBe(call.conference);
     await eventually(async () => (await messages(conversationId)).some((m) => m.body === 'Connected to Sara.'), 5000, 'connected note');
 
-    // The caller hangs up: the conversation closes, the task is completed.
+    // The caller hangs up: the conversation closes, the task is completed, and it leaves Sara's inbox.
+    const closedNotice = nextEvent<{ conversationId: string }>(agent.ws, 'conversation:closed');
     await call.hangup(95);
     await walker.settle();
     await eventually(async () => (await task(conversationId)).status === 'completed', 5000, 'task completed');
+    expect((await closedNotice).conversationId).toBe(conversationId);
     const conv = await running.hub.db.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirstOrThrow();
     expect(conv.status).toBe('closed');
     const bodies = (await messages(conversationId)).map((m) => m.body);
@@ -379,6 +381,17 @@ describe('voice: abandonment and idempotency', () => {
     const voice = (await queueStats(running.hub.db)).find((q) => q.name === 'voice')!;
     expect(voice.today.abandoned).toBeGreaterThanOrEqual(1);
     expect((await messages(conversationId)).some((m) => m.body.startsWith('The caller hung up after waiting'))).toBe(true);
+  });
+
+  it('a caller who hangs up while an agent is being offered the call: the offer is taken back from that console', async () => {
+    const agent = await availableAgent('Nasrin');
+    const call = await walker.placeCall({ from: newCaller(), to: BUSINESS, input: ['1', '1'] });
+    const offer = await agent.nextOffer();
+    const revoked = nextEvent<{ offerId: string; reason: string }>(agent.ws, 'offer:revoked');
+    await call.hangup();
+    await walker.settle();
+    expect(await revoked).toEqual({ offerId: offer.offerId, reason: 'cancelled' });
+    expect((await task(offer.conversationId)).abandoned_at).not.toBeNull();
   });
 
   it('repeated webhooks get the same answer and change nothing; late status callbacks do not move a call backwards', async () => {

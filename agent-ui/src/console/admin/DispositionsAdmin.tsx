@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../api/errorText.js';
 import { createDisposition, listDispositions, updateDisposition, type Disposition } from '../desk/api.js';
+import { DispositionRequirement } from './DispositionRequirement.js';
 import { LoadStatus } from './LoadStatus.js';
 import { useI18n } from '../i18n/context.js';
 import { Field } from './Field.js';
@@ -54,6 +55,7 @@ export function DispositionsAdmin() {
           </button>
         )}
       </div>
+      <DispositionRequirement activeCodes={list === null ? null : list.filter((d) => d.active).length} />
       {saved !== null && (
         <p className="form-ok" role="status" data-testid="admin-saved">
           {t('desk.disp.saved', { name: saved })}

@@ -52,6 +52,9 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
   // Desk: tags, private notes, and the wrap-up asked for on close when disposition codes exist.
   const desk = useDesk(socket, conversationId);
   const [wrapUpOpen, setWrapUpOpen] = useState(false);
+  // False while the wrap-up is reread after a close from elsewhere, which may have brought one.
+  const [wrapUpKnown, setWrapUpKnown] = useState(true);
+  const reloadDesk = desk.reload;
   // Re-read on every new message: a STOP or START changes it.
   const smsOptOut = useSmsOptOut(conversationId, conversation?.channel, messages.length);
 
@@ -82,7 +85,10 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
       if (u.conversationId === conversationId) setMessages((current) => applyStatus(current, u));
     };
     const onClosedEvent = (p: { conversationId: string }) => {
-      if (p.conversationId === conversationId) setClosedLive(true);
+      if (p.conversationId !== conversationId) return;
+      setClosedLive(true);
+      setWrapUpKnown(false);
+      void reloadDesk().finally(() => setWrapUpKnown(true));
     };
     const onReconnect = () => {
       void load();
@@ -97,7 +103,7 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
       socket.off('conversation:closed', onClosedEvent);
       socket.off('connect', onReconnect);
     };
-  }, [socket, conversationId, load]);
+  }, [socket, conversationId, load, reloadDesk]);
 
   // Keep the newest message in view when the reader is already near the bottom.
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -141,7 +147,7 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
 
   const isClosed = closedLive || conversation?.status === 'closed';
   // Ended elsewhere (the customer left, a reassignment) while open here: ask for the outcome after the fact.
-  const wrapUpAfter = closedLive && !wrapUpOpen && desk.wrapUp === null && desk.dispositions.length > 0;
+  const wrapUpAfter = closedLive && wrapUpKnown && !wrapUpOpen && desk.wrapUp === null && desk.dispositions.length > 0;
   const wrapUpCode = desk.wrapUp?.dispositionCode;
   const wrapUpDisposition = desk.dispositions.find((d) => d.code === wrapUpCode);
 
@@ -214,7 +220,7 @@ export function ConversationView({ socket, userId, conversationId, summary, onCl
             return (
               <Fragment key={item.kind === 'note' ? item.note.id : item.message.id}>
                 {newDay && (
-                  <li className="day-divider" role="separator" data-testid="day-divider">
+                  <li className="day-divider" data-testid="day-divider">
                     <time dateTime={item.at}>{date(item.at)}</time>
                   </li>
                 )}

@@ -36,7 +36,7 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
           return (
             <Fragment key={m.id}>
               {newConversation && (
-                <li className="timeline-conversation" role="separator" data-conversation-id={m.conversation.id}>
+                <li className="timeline-conversation" data-conversation-id={m.conversation.id}>
                   <ChannelBadge channel={m.conversation.channel} />
                   <span>{t('customers.timeline.conversation', { date: dateTime(m.conversation.createdAt) })}</span>
                 </li>

@@ -69,6 +69,20 @@ export async function updateDisposition(id: string, body: Partial<Omit<Dispositi
   return (await api<{ disposition: Disposition }>('PATCH', `/api/dispositions/${encodeURIComponent(id)}`, body)).disposition;
 }
 
+/** Center-wide desk settings (GET: any staff; PUT: admins, audited). */
+export interface DeskSettings {
+  dispositionRequired: boolean;
+}
+
+export function getDeskSettings(): Promise<DeskSettings> {
+  return api<DeskSettings>('GET', '/api/desk/settings');
+}
+
+/** Refused (400 on `body.dispositionRequired`) when turning it on with no active code. */
+export function putDeskSettings(settings: DeskSettings): Promise<DeskSettings> {
+  return api<DeskSettings>('PUT', '/api/desk/settings', settings);
+}
+
 export function getDesk(conversationId: string): Promise<DeskState> {
   return api('GET', `${conv(conversationId)}/desk`);
 }

@@ -14,15 +14,15 @@ export function LangSwitch({ signedIn = false }: { signedIn?: boolean }) {
       className="lang-switch"
       data-testid="lang-switch"
       data-lang={lang}
-      aria-label={t('lang.label')}
+      // Named by what it shows (the other language, spoken in that language), so
+      // voice control users can say what they see; "Language" is the description.
       title={t('lang.label')}
-      lang={next}
       onClick={() => {
         setLang(next);
         if (signedIn) saveLanguage(next);
       }}
     >
-      {t('lang.other')}
+      <span lang={next}>{t('lang.other')}</span>
     </button>
   );
 }

@@ -5,6 +5,7 @@ import { errorText } from '../api/errorText.js';
 import { ApiError } from '../api/http.js';
 import { ConversationList } from '../conversations/ConversationList.js';
 import { ConversationView } from '../conversations/ConversationView.js';
+import { InboxChanges, newestFirst, removeConversation, upsertConversation } from '../conversations/inbox.js';
 import { useI18n } from '../i18n/context.js';
 import { OfferPopup } from '../offers/OfferPopup.js';
 import { ACK_TIMEOUT_MS, connectAgentSocket, type AgentSocket } from '../socket/agentSocket.js';
@@ -53,15 +54,6 @@ interface Props {
   user: SessionUser;
   onSignOut: () => void;
   onSessionLost: () => void;
-}
-
-function newestFirst(a: ConversationDto, b: ConversationDto): number {
-  return a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0;
-}
-
-function upsertConversation(list: ConversationDto[], c: ConversationDto): ConversationDto[] {
-  if (c.status !== 'open') return list.filter((x) => x.id !== c.id);
-  return [...list.filter((x) => x.id !== c.id), c].sort(newestFirst);
 }
 
 /**
@@ -119,12 +111,25 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
     sessionLostRef.current = onSessionLost;
   }, [onSessionLost]);
 
+  // Live changes that arrive while the list is being fetched, laid over its answer.
+  const inbox = useRef(new InboxChanges());
+  const conversationAssigned = useCallback((c: ConversationDto) => {
+    inbox.current.assigned(c);
+    setConversations((list) => upsertConversation(list, c));
+  }, []);
+  const conversationGone = useCallback((id: string) => {
+    inbox.current.closed(id);
+    setConversations((list) => removeConversation(list, id));
+  }, []);
+
   const refreshList = useCallback(async () => {
+    const request = inbox.current.begin();
     try {
-      const list = await listConversations();
-      setConversations([...list].sort(newestFirst));
+      const list = inbox.current.settle(request, await listConversations());
+      if (list) setConversations(list);
       setListError(null);
     } catch (err) {
+      inbox.current.failed(request);
       if (err instanceof ApiError && err.status === 401) {
         sessionLostRef.current();
         return;
@@ -195,11 +200,9 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
     handlers['offer:revoked'] = ({ offerId }) => {
       setOffers((list) => list.filter((o) => o.offerId !== offerId));
     };
-    handlers['conversation:assigned'] = (c) => {
-      setConversations((list) => upsertConversation(list, c));
-    };
+    handlers['conversation:assigned'] = conversationAssigned;
     handlers['conversation:closed'] = ({ conversationId }) => {
-      setConversations((list) => list.filter((c) => c.id !== conversationId));
+      conversationGone(conversationId);
       setUnread((m) => {
         if (!m.has(conversationId)) return m;
         const next = new Map(m);
@@ -236,7 +239,7 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
       s.removeAllListeners();
       s.disconnect();
     };
-  }, [refreshList]);
+  }, [refreshList, conversationAssigned, conversationGone]);
 
   useEffect(() => {
     void refreshList();
@@ -281,7 +284,7 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
       try {
         const res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('offer:accept', { offerId: offer.offerId });
         if (res.ok) {
-          setConversations((list) => upsertConversation(list, res.conversation));
+          conversationAssigned(res.conversation);
           select(res.conversation.id);
         } else {
           notify(t('offer.failed', { message: res.error.message }));
@@ -293,7 +296,7 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
         setOfferBusy(false);
       }
     },
-    [socket, notify, t, select, dropOffer],
+    [socket, notify, t, select, dropOffer, conversationAssigned],
   );
 
   const rejectOffer = useCallback(
@@ -317,10 +320,6 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
     },
     [offerBusy, dropOffer],
   );
-
-  const conversationClosed = useCallback((id: string) => {
-    setConversations((list) => list.filter((c) => c.id !== id));
-  }, []);
 
   const reconnect = useCallback(() => {
     if (socket && !socket.connected) socket.connect();
@@ -422,7 +421,7 @@ export function Workspace({ user, onSignOut, onSessionLost }: Props) {
               userId={user.id}
               conversationId={selectedId}
               summary={selectedSummary}
-              onClosed={conversationClosed}
+              onClosed={conversationGone}
             />
           ) : (
             <p className="placeholder">{t('view.none')}</p>

@@ -85,6 +85,13 @@ export const en = {
   'desk.disp.deactivateNamed': 'Deactivate {name}',
   'desk.disp.none': 'No disposition codes yet. Without any, closing asks for none.',
   'desk.disp.saved': 'Saved {name}.',
+  'desk.disp.requiredTitle': 'Closing a conversation',
+  'desk.disp.required': 'Require a disposition to close',
+  'desk.disp.requiredHelp': 'For the whole center: whoever closes a conversation must choose a code. Calls and chats that end on their own (a caller hanging up) are never held open; the console asks for the outcome afterwards.',
+  'desk.disp.requiredOn': 'A disposition is now required to close.',
+  'desk.disp.requiredOff': 'A disposition is no longer required to close.',
+  'desk.disp.requiredRefused': 'Not changed. The hub said:',
+  'desk.disp.requiredNoCodes': 'Required, but no code is active: until one is, conversations close without a disposition.',
 } as const;
 
 export const fa: Record<keyof typeof en, string> = {
@@ -172,4 +179,11 @@ export const fa: Record<keyof typeof en, string> = {
   'desk.disp.deactivateNamed': 'غیرفعال کردن {name}',
   'desk.disp.none': 'هنوز کد نتیجه‌ای نیست. بدون آن، هنگام بستن چیزی پرسیده نمی‌شود.',
   'desk.disp.saved': '{name} ذخیره شد.',
+  'desk.disp.requiredTitle': 'بستن گفتگو',
+  'desk.disp.required': 'انتخاب نتیجه برای بستن الزامی باشد',
+  'desk.disp.requiredHelp': 'برای کل مرکز: هر کس گفتگویی را می‌بندد باید یک کد نتیجه انتخاب کند. تماس‌ها و گفتگوهایی که خودشان تمام می‌شوند (مثلاً تماس‌گیرنده قطع می‌کند) هرگز باز نمی‌مانند؛ کنسول نتیجه را پس از آن می‌پرسد.',
+  'desk.disp.requiredOn': 'از این پس برای بستن گفتگو انتخاب نتیجه لازم است.',
+  'desk.disp.requiredOff': 'دیگر برای بستن گفتگو انتخاب نتیجه لازم نیست.',
+  'desk.disp.requiredRefused': 'تغییری داده نشد. پاسخ سرور:',
+  'desk.disp.requiredNoCodes': 'الزامی است، اما هیچ کدی فعال نیست: تا وقتی کدی فعال نشود، گفتگوها بدون نتیجه بسته می‌شوند.',
 };

@@ -36,7 +36,7 @@ export const en = {
   'hours.fromOf': '{day}: opening time {n}',
   'hours.toOf': '{day}: closing time {n}',
   'hours.addInterval': 'Add hours',
-  'hours.addIntervalTo': 'Add opening hours on {day}',
+  'hours.addIntervalTo': 'Add hours on {day}',
   'hours.removeInterval': 'Remove',
   'hours.removeIntervalOf': 'Remove hours {n} on {day}',
 
