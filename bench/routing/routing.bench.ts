@@ -21,6 +21,7 @@ export const benchmarks: Benchmark[] = [
     groups: ['routing'],
     order: 30,
     summary: 'multi-skill, mixed channels: pasokh vs longest-idle vs static timed escalation on the same arrivals',
-    run: async (args) => (await import('./multiskill.js')).runMultiskillBench({ days: numberFlag(args, 'days'), ablations: !boolFlag(args, 'no-ablations') }),
+    run: async (args) =>
+      (await import('./multiskill.js')).runMultiskillBench({ days: numberFlag(args, 'days'), seed: numberFlag(args, 'seed'), ablations: !boolFlag(args, 'no-ablations') }),
   },
 ];

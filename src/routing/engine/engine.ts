@@ -45,6 +45,8 @@
  *   task itself declined recently plus live drain claims (both small); per dirty agent O(g·c).
  *   Every strategy is an index order: 'least-occupied' ranks by current load, then by a rolling
  *   occupancy whose order between load changes does not move with the clock (see entryOrder).
+ *   'reserve' adds, per agent it passes over (at most RESERVE_SCAN per pick), O(h·c) for the h
+ *   higher-priority base groups, and re-examines those agents on the next decide.
  * - no step scans all agents or all tasks, except configuration changes (new group: O(n)) and the
  *   legacy `policy` option (a custom ranking sees every eligible agent: O(k)).
  *
@@ -57,6 +59,9 @@
  *
  * - Escalation (timer or predicted breach), overflow, sticky wait, wrap-up, and the drain rule that
  *   keeps one agent free for an old big task that a stream of small ones would otherwise starve.
+ * - The reserve rule ('reserve' queues): young small work does not take the last few agents ready
+ *   for a higher-priority queue's bigger work (see `reserved`). It depends on other agents, so the
+ *   agents it passed over are re-examined on every decide until it lets them go.
  */
 import { longestIdle } from './policies.js';
 import { exprSkills, levelOf, meetsExpr, meetsSkills, stepRequirement } from './skills.js';
@@ -114,6 +119,9 @@ export class RoutingEngine {
   private readonly perBucket = new Map<Bucket, AgentState[]>();
   private readonly toPredict = new Set<TaskState>();
   private readonly pendingAway = new Set<AgentState>();
+  /** Agents the reserve rule passed over since the last decide began: whether they are still needed is asked again on the next. */
+  private reservedAgents = new Set<AgentState>();
+  private spareReserved = new Set<AgentState>();
   private waiting = 0;
   private round = 0;
   private legacyCollectAt = 2 * LEGACY_KEEP;
@@ -134,6 +142,7 @@ export class RoutingEngine {
   private readonly defaultHandleMs: number;
   private readonly handleWindowMs: number;
   private readonly occupancyWindowMs: number;
+  private readonly reserveFraction: number;
   private readonly fullScan: boolean;
 
   constructor(options: EngineOptions = {}) {
@@ -144,6 +153,7 @@ export class RoutingEngine {
     this.defaultHandleMs = positive(options.defaultHandleMs, 300_000);
     this.handleWindowMs = positive(options.handleWindowMs, 3_600_000);
     this.occupancyWindowMs = positive(options.occupancyWindowMs, 1_800_000);
+    this.reserveFraction = positive(options.reserveFraction, 0.1);
     this.fullScan = options.fullScan ?? false;
   }
 
@@ -262,6 +272,15 @@ export class RoutingEngine {
       }
     }
     this.runTimers(now, ds);
+    if (this.reservedAgents.size > 0) {
+      // The reserve rule depends on other agents (who else is ready for the bigger work), which no
+      // event of these agents' own reports: ask again, in this decide, whether they are still needed.
+      const kept = this.reservedAgents;
+      this.reservedAgents = this.spareReserved;
+      for (const x of kept) if (x.alive && x.ready) this.dirtyAgents.add(x);
+      kept.clear();
+      this.spareReserved = kept;
+    }
     if (this.fullScan) for (const t of this.tasks.values()) if (t.phase === 'waiting' && t.group) this.dirtyTasks.add(t);
     // Passes until stable; a pass leaves work dirty only when a drain claim ended during it, and a
     // predicted breach re-queues the task it relaxed (possibly into a queue whose own steps are
@@ -430,6 +449,8 @@ export class RoutingEngine {
       b.tasks.insert(t);
       t.bucket = b;
     }
+    // The reserve rule stops holding the task back at half its SL threshold (at most a minute): look at it again then.
+    if (q && g.strategy === 'reserve' && q.thresholdMs > 0) this.pushTimer({ at: e + reserveHoldMs(q), seq: 0, kind: 'task', t });
     if (q && t.step < q.cfg.escalation.length) {
       const step = q.cfg.escalation[t.step]!;
       this.pushTimer({ at: e + fin(step.afterSeconds, Number.NaN) * 1000, seq: 0, kind: 'escalate', t, queue: q, step: t.step });
@@ -625,7 +646,8 @@ export class RoutingEngine {
         s.groups.has(b.group) &&
         room >= b.cost &&
         e.idle === s.a.idleSince &&
-        ((b.group.strategy !== 'least-occupied' && b.group.strategy !== 'best-fit') || e.version === s.version);
+        ((b.group.strategy !== 'least-occupied' && b.group.strategy !== 'best-fit' && b.group.strategy !== 'reserve') || e.version === s.version) &&
+        (b.group.strategy !== 'reserve' || e.spare === this.spareOf(s, b.group));
       if (!keep) {
         b.ready.delete(e);
         s.inBuckets.delete(b);
@@ -642,7 +664,7 @@ export class RoutingEngine {
   private enter(s: AgentState, b: Bucket): void {
     const g = b.group;
     let score = 0;
-    if (g.strategy === 'most-proficient' || g.strategy === 'best-fit') for (const k of g.scoreSkills) score += levelOf(s.a.skills, k);
+    if (g.strategy === 'most-proficient' || g.strategy === 'best-fit' || g.strategy === 'reserve') for (const k of g.scoreSkills) score += levelOf(s.a.skills, k);
     let occSign = 0;
     let occLog = 0;
     if (g.strategy === 'least-occupied') {
@@ -652,7 +674,8 @@ export class RoutingEngine {
       occSign = d > 0 ? 1 : d < 0 ? -1 : 0;
       occLog = occSign === 0 ? 0 : Math.log(Math.abs(d)) + (s.occAt - this.epoch) / this.occupancyWindowMs;
     }
-    const e: AgentEntry = { s, id: s.a.id, idle: s.a.idleSince, score, load: s.occFrac, occSign, occLog, version: s.version };
+    const spare = g.strategy === 'reserve' ? this.spareOf(s, g) : 0;
+    const e: AgentEntry = { s, id: s.a.id, idle: s.a.idleSince, score, spare, load: s.occFrac, occSign, occLog, version: s.version };
     b.ready.insert(e);
     s.inBuckets.set(b, e);
   }
@@ -745,6 +768,7 @@ export class RoutingEngine {
     for (let i = 0; i <= copy.escalation.length; i++) {
       this.newGroup({ queue: q, step: i, req: stepRequirement(base, copy.escalation, i), legacy: null, legacyKey: null, strategy, scoreSkills });
     }
+    this.refreshReserve();
     this.replaceQueueTasks(cfg.id, now);
     return true;
   }
@@ -754,6 +778,7 @@ export class RoutingEngine {
     if (!old) return false;
     for (const g of old.groups) this.dropGroup(g);
     this.queues.delete(queueId);
+    this.refreshReserve();
     this.replaceQueueTasks(queueId, now);
     return true;
   }
@@ -788,8 +813,8 @@ export class RoutingEngine {
     );
   }
 
-  private newGroup(spec: Omit<Group, 'members' | 'buckets' | 'onlineCapacity' | 'placed' | 'dead'>): Group {
-    const g: Group = { ...spec, members: new Set(), buckets: new Map(), onlineCapacity: 0, placed: 0, dead: false };
+  private newGroup(spec: Omit<Group, 'members' | 'buckets' | 'onlineCapacity' | 'placed' | 'dead' | 'higher'>): Group {
+    const g: Group = { ...spec, members: new Set(), buckets: new Map(), onlineCapacity: 0, placed: 0, dead: false, higher: [] };
     if (spec.queue) spec.queue.groups.push(g);
     if (spec.legacyKey !== null) this.legacyGroups.set(spec.legacyKey, g);
     for (const s of this.agents.values()) {
@@ -817,6 +842,41 @@ export class RoutingEngine {
       if (g.placed === 0) this.dropGroup(g);
     }
     this.legacyCollectAt = Math.max(2 * LEGACY_KEEP, 2 * this.legacyGroups.size);
+  }
+
+  /**
+   * After any queue change: which base groups each 'reserve' group defers to (those of the queues of
+   * higher priority), and every agent's place in the reserve ready lists, whose order depends on it;
+   * those agents are looked at again. O(queues² + ready entries of reserve buckets), configuration
+   * changes only.
+   */
+  private refreshReserve(): void {
+    for (const q of this.queues.values()) {
+      for (const g of q.groups) {
+        if (g.strategy !== 'reserve') continue;
+        g.higher = [];
+        for (const q2 of this.queues.values()) if (q2.priority > q.priority && q2.groups[0]) g.higher.push(q2.groups[0]);
+        for (const b of g.buckets.values()) {
+          const entries = b.ready.blocks.flat();
+          for (const e of entries) {
+            b.ready.delete(e);
+            e.s.inBuckets.delete(b);
+          }
+          for (const e of entries) {
+            this.enter(e.s, b);
+            // Who the rule keeps may have changed with the queues: look again.
+            this.dirtyAgents.add(e.s);
+          }
+        }
+      }
+    }
+  }
+
+  /** reserve: how many of the group's higher-priority base groups the agent belongs to. */
+  private spareOf(s: AgentState, g: Group): number {
+    let n = 0;
+    for (const h of g.higher) if (s.groups.has(h)) n += 1;
+    return n;
   }
 
   private *allGroups(): Iterable<Group> {
@@ -992,10 +1052,48 @@ export class RoutingEngine {
     this.frozen.clear();
   }
 
-  /** Whether one of these agents may still take `next` from bucket b (in its ready list, not kept for another task). */
+  /**
+   * Whether one of these agents may still take `next` from bucket b (in its ready list, not kept for
+   * another task). The reserve rule is not asked here: it can let an agent go later in the pass (the
+   * agent takes other work, the bigger work is served), so `next` is looked at in its turn.
+   */
   private anyFree(agents: AgentState[], b: Bucket, next: TaskState): boolean {
     for (const s of agents) if (s.inBuckets.has(b) && this.canTake(s, next)) return true;
     return false;
+  }
+
+  /**
+   * Reserve rule ('reserve' queues). Calls need a whole agent and an agent holding even one chat is
+   * not one, so small work should not use up the agents a higher-priority queue is about to need.
+   * While a task of a 'reserve' queue has waited less than half its SL threshold, an agent is passed
+   * over for it when taking it would drop them out of the ready list for the bigger work of a
+   * higher-priority queue's base group (its step 0) while that work is waiting, or while fewer than
+   * `reserveFraction` of the group's online staff (in units of that work, at least one agent) would
+   * be left ready for it. Agents no higher-priority queue can use, and agents already busy (packed
+   * first, as best-fit does), take the task at once; past half its threshold (at most RESERVE_HOLD_MS)
+   * anyone may take it. The rule looks at other agents, so an agent it passed over is looked at again
+   * on the next decide, and in another pass of this one if it took other work meanwhile. The
+   * customer's sticky agent is not subject to it.
+   */
+  private reserved(s: AgentState, t: TaskState, b: Bucket): boolean {
+    const room = s.a.capacity - s.a.used;
+    const after = room - t.task.cost;
+    for (const h of b.group.higher) {
+      if (!s.groups.has(h)) continue;
+      for (const hb of h.buckets.values()) {
+        if (hb.cost <= t.task.cost || hb.cost <= after || !s.inBuckets.has(hb)) continue;
+        const need = Math.max(1, Math.ceil((this.reserveFraction * h.onlineCapacity) / hb.cost));
+        if (hb.tasks.size > 0 || hb.ready.size - 1 < need) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the reserve rule applies to task t of bucket b now (it is young enough). */
+  private holding(t: TaskState, b: Bucket, now: number): boolean {
+    const q = b.group.queue;
+    if (b.group.strategy !== 'reserve' || b.group.higher.length === 0 || !q) return false;
+    return now < t.task.enqueuedAt + reserveHoldMs(q);
   }
 
   /**
@@ -1064,11 +1162,14 @@ export class RoutingEngine {
     let i = 0;
     if (last !== null) {
       // Round robin: the next agent id after the last one this queue offered to, wrapping around.
-      [ci, i] = b.ready.positionAfter({ s: null as unknown as AgentState, id: last, idle: 0, score: 0, load: 0, occSign: 0, occLog: 0, version: 0 });
+      [ci, i] = b.ready.positionAfter({ s: null as unknown as AgentState, id: last, idle: 0, score: 0, spare: 0, load: 0, occSign: 0, occLog: 0, version: 0 });
     }
     const startCi = ci;
     const startI = i;
     let wrapped = false;
+    const holding = this.holding(t, b, now);
+    let reserved = 0;
+    let skipped = 0;
     for (;;) {
       if (ci >= blocks.length) {
         if (last === null || wrapped) break;
@@ -1087,12 +1188,22 @@ export class RoutingEngine {
       const s = c[i]!.s;
       i += 1;
       if (this.canTake(s, t) && !this.cooling(t, s.a.id, now)) {
+        if (holding && this.reserved(s, t, b)) {
+          // Passed over; whether it is still needed is asked again on the next decide.
+          reserved += 1;
+          this.reservedAgents.add(s);
+          if (reserved >= RESERVE_SCAN) break;
+          continue;
+        }
+        if (top.length === 0) skipped = reserved;
         top.push(s);
         if (top.length >= 5) break;
       }
     }
     if (top.length === 0) return null;
-    return { chosen: top[0]!, ranked: top.map((s) => s.a.id), candidates: this.countEligible(t, b, now) };
+    const pick: Pick = { chosen: top[0]!, ranked: top.map((s) => s.a.id), candidates: this.countEligible(t, b, now) };
+    if (skipped > 0) pick.reserved = skipped;
+    return pick;
   }
 
   /** The `policy` option (legacy tasks only): ranks the full list of eligible agents. */
@@ -1189,6 +1300,9 @@ export class RoutingEngine {
     const prev = this.snap(s);
     this.setLoad(s, s.a.used + t.task.cost, s.a.capacity, now);
     this.refreshAgent(s, now, prev);
+    // An agent the reserve rule kept from a task may, now fuller, no longer be needed for the bigger
+    // work: the task it was kept from is looked at again in another pass of this decide.
+    if (this.reservedAgents.has(s) && s.ready) this.dirtyAgents.add(s);
     if (q && q.cfg.strategy === 'round-robin') q.rrLast = s.a.id;
     ds.push({ type: 'offer', taskId: t.task.id, agentId: s.a.id, cost: t.task.cost, why: this.explain(t, q, step, pick, sticky, drained, now) });
   }
@@ -1212,9 +1326,11 @@ export class RoutingEngine {
     if (!sticky && stickyNote === 'budget-expired') parts.push(`sticky agent ${t.task.stickyAgentId} not free within ${q.stickyMs / 1000}s`);
     if (!sticky && stickyNote === 'agent-unavailable') parts.push(`sticky agent ${t.task.stickyAgentId} not online`);
     if (drained) parts.push('agent was kept free for this task after it waited past the SL threshold');
+    if (pick.reserved) parts.push(`${pick.reserved} agent(s) passed over: kept ready for higher-priority queues`);
     const why: Explanation = { rule: sticky ? 'sticky' : strategy, candidates: n, ranked: pick.ranked, summary: parts.join('; '), queueId: q.cfg.id, strategy, step };
     if (stickyNote) why.sticky = stickyNote;
     if (drained) why.drained = true;
+    if (pick.reserved) why.reservedSkipped = pick.reserved;
     return why;
   }
 
@@ -1244,6 +1360,17 @@ export class RoutingEngine {
 }
 
 const SETTLED_KEPT = 10_000;
+/** The reserve rule looks at this many passed-over agents at most before holding a task (bounds a pick on a large floor). */
+const RESERVE_SCAN = 32;
+/**
+ * The longest the reserve rule holds a task back: it is about the next minute (whether a whole agent
+ * is about to be needed), and it bounds how many young tasks a walk of a held queue looks at.
+ */
+const RESERVE_HOLD_MS = 60_000;
+
+function reserveHoldMs(q: QueueState): number {
+  return Math.min(q.thresholdMs / 2, RESERVE_HOLD_MS);
+}
 
 function sameSkills(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
   const ka = Object.keys(a);

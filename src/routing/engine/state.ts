@@ -42,6 +42,8 @@ export interface AgentEntry {
   readonly idle: number;
   /** most-proficient: summed levels on the queue's skills. */
   readonly score: number;
+  /** reserve: how many higher-priority queues' base groups the agent belongs to (see Group.higher). */
+  readonly spare: number;
   /** least-occupied: current load fraction, then the rolling-occupancy key (see enter). */
   readonly load: number;
   readonly occSign: number;
@@ -58,6 +60,12 @@ export interface Group {
   readonly strategy: StrategyName;
   /** most-proficient: the skills whose levels are summed. */
   readonly scoreSkills: readonly string[];
+  /**
+   * reserve: the base (step 0) groups of the queues of higher priority than this group's queue,
+   * whose bigger work this group's small tasks must not starve of agents. Rebuilt on every queue
+   * change.
+   */
+  higher: Group[];
   readonly members: Set<AgentState>;
   readonly buckets: Map<number, Bucket>;
   /** Sum of capacity of online members: the staffing used by wait predictions. */
@@ -136,6 +144,8 @@ export interface Pick {
   chosen: AgentState;
   ranked: string[];
   candidates: number;
+  /** reserve: agents passed over before the chosen one because they were kept for higher-priority work. */
+  reserved?: number;
 }
 
 export const fin = (x: unknown, d: number): number => (typeof x === 'number' && Number.isFinite(x) ? x : d);
@@ -155,6 +165,10 @@ export const entryOrder = (strategy: StrategyName): ((x: AgentEntry, y: AgentEnt
       // Fullest agent that still has room first, then the most proficient: small work packs onto
       // agents already busy, so more agents stay entirely free for a 100-unit call.
       return (x, y) => y.load - x.load || y.score - x.score || x.idle - y.idle || cmpStr(x.id, y.id);
+    case 'reserve':
+      // As best-fit, but between equally loaded agents the one fewer higher-priority queues can use
+      // goes first: a generalist who can take every kind of call is the last one a chat ties up.
+      return (x, y) => y.load - x.load || x.spare - y.spare || y.score - x.score || x.idle - y.idle || cmpStr(x.id, y.id);
     case 'least-occupied':
       // Lowest current load first; then lowest rolling occupancy: for equal load the decayed
       // occupancy orders like (sign, ±log) below at every later instant, so the order is static.

@@ -8,7 +8,12 @@ export interface SkillRequirement {
 /** Who may take a task: a skill at a minimum level, or AND / OR of expressions. */
 export type SkillExpr = { skill: string; minLevel?: number } | { all: SkillExpr[] } | { any: SkillExpr[] };
 
-export const STRATEGIES = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit'] as const;
+/**
+ * Selection strategies, one per queue. 'reserve' is 'best-fit' that also keeps agents whole for
+ * higher-priority queues (see `reserveFraction` and the reserve rule in engine.ts): meant for
+ * small, patient work (chat, SMS, email) in a center where calls need a whole agent.
+ */
+export const STRATEGIES = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit', 'reserve'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** One relaxation, applied once the task has waited `afterSeconds` since it entered the queue. */
@@ -98,6 +103,8 @@ export interface Explanation {
   sticky?: 'preferred-agent' | 'budget-expired' | 'agent-unavailable';
   /** The agent had been kept free for this task because it waited past the SL threshold (see drain rule). */
   drained?: boolean;
+  /** 'reserve': agents passed over because they were being kept for higher-priority work. */
+  reservedSkipped?: number;
 }
 
 export type Decision =
@@ -145,6 +152,11 @@ export interface EngineOptions {
   handleWindowMs?: number;
   /** Time constant of the rolling occupancy used by 'least-occupied' (default 30 min). */
   occupancyWindowMs?: number;
+  /**
+   * 'reserve': the share of a higher-priority queue's online staff (in units of its bigger work)
+   * kept ready for that work while a smaller task is young (default 0.1, at least one agent).
+   */
+  reserveFraction?: number;
   /**
    * Re-examine every waiting task on every decide instead of only what the last events could have
    * unblocked. Same decisions, O(waiting tasks) per decide: a reference for tests and benchmarks.

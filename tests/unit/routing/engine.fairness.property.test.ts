@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RoutingEngine } from '../../../src/routing/engine/index.js';
-import type { Decision, EngineEvent, EngineTask, QueueConfig, Strategy } from '../../../src/routing/engine/index.js';
+import { RoutingEngine, STRATEGIES } from '../../../src/routing/engine/index.js';
+import type { Decision, EngineEvent, EngineTask, QueueConfig } from '../../../src/routing/engine/index.js';
 import { agent, isOffer, MIN, queue, SEC, T0 } from './fixtures.js';
-
-const STRATEGIES: Strategy[] = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit'];
 
 /** Leases and accepts every offer; returns them. */
 function takeAll(e: RoutingEngine, ds: Decision[], now: number, seq: { n: number }) {
@@ -176,7 +174,7 @@ describe('routing engine with queues: order and fairness properties', () => {
       requirement: expr,
       priority: num,
       serviceLevel: fc.oneof(fc.constant(null), fc.record({ targetFraction: num, thresholdSeconds: num })),
-      strategy: fc.constantFrom('longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit', 'nope'),
+      strategy: fc.constantFrom(...STRATEGIES, 'nope'),
       escalation: fc.array(
         fc.oneof(fc.constant(null), fc.record({ afterSeconds: num, lowerMinLevelBy: fc.option(num, { nil: undefined }), alsoAccept: fc.option(expr, { nil: undefined }), overflowToQueueId: fc.option(id, { nil: undefined }) })),
         { maxLength: 3 },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { meetsExpr, meetsSkills, RoutingEngine, stepRequirement } from '../../../src/routing/engine/index.js';
-import type { AgentStatus, Decision, EngineEvent, EngineTask, QueueConfig, SkillExpr, Strategy } from '../../../src/routing/engine/index.js';
+import { meetsExpr, meetsSkills, RoutingEngine, stepRequirement, STRATEGIES } from '../../../src/routing/engine/index.js';
+import type { AgentStatus, Decision, EngineEvent, EngineOptions, EngineTask, QueueConfig, SkillExpr } from '../../../src/routing/engine/index.js';
 import { isOffer, queue, T0 } from './fixtures.js';
 
 // The harness plays the runtime and the database around two engines fed the same events: the
@@ -15,7 +15,6 @@ const SKILLS = ['billing', 'sales', 'lang.fa', 'lang.en'] as const;
 const CAPACITIES = [34, 68, 100, 100] as const;
 const COSTS = [10, 20, 34, 34, 100] as const;
 const STATUS_PICKS: AgentStatus[] = ['available', 'available', 'available', 'away', 'offline', 'break'];
-const STRATEGIES: Strategy[] = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit'];
 
 // ---- configuration arbitraries ---------------------------------------------------------------------
 
@@ -141,6 +140,47 @@ const opArb = (queueCount: number): fc.Arbitrary<Op> =>
     { weight: 1, arbitrary: fc.record({ op: fc.constant('reconfigure' as const), i: fc.nat({ max: queueCount - 1 }), config: queueArb('x') }) },
   );
 
+// A blended floor for the reserve rule: a high-priority queue that sees big work, and 'reserve'
+// queues of lower priority (with or without skills and escalation) whose small work must not use up
+// the agents ready for it.
+const blendedArb = fc
+  .tuple(queueArb('q0'), queueArb('q1'), queueArb('q2'), fc.constantFrom(20, 60), fc.boolean())
+  .map(([hi, lo, low2, threshold, open]): QueueConfig[] => {
+    const requirement = open ? null : hi.requirement;
+    return [
+      { ...hi, requirement, priority: 3, strategy: hi.strategy === 'reserve' ? 'most-proficient' : hi.strategy },
+      { ...lo, requirement: open ? null : lo.requirement, priority: 1, strategy: 'reserve', serviceLevel: { targetFraction: 0.8, thresholdSeconds: threshold } },
+      { ...low2, priority: 0, strategy: 'reserve' },
+    ];
+  });
+
+const freshTask = (queue: fc.Arbitrary<number>, cost: fc.Arbitrary<number>) =>
+  fc.record({
+    op: fc.constant('addTask' as const),
+    queue,
+    priority: fc.constant(0),
+    cost,
+    skills: fc.constant(SKILLS.map(() => 0)),
+    age: fc.nat({ max: 3_000 }),
+    sticky: fc.constant(null),
+  });
+
+// Fresh big work for the high-priority queue and fresh small work for the others, between the usual operations.
+const blendedOpArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: opArb(3) },
+  { weight: 1, arbitrary: freshTask(fc.constant(0), fc.constant(COSTS.length - 1)) },
+  { weight: 1, arbitrary: freshTask(fc.constantFrom(1, 2), fc.nat({ max: COSTS.length - 2 })) },
+);
+
+const blendedScenarioArb = blendedArb.chain((queues) =>
+  fc.record({
+    queues: fc.constant(queues),
+    // Whole agents (capacity 100), the ones a call needs.
+    staff: fc.array(addAgentArb.map((a) => ({ ...a, cap: 2 + (a.cap % 2) })), { minLength: 2, maxLength: 6 }),
+    ops: fc.array(blendedOpArb, { minLength: 10, maxLength: 120, size: 'max' }),
+  }),
+);
+
 const scenarioArb = queuesArb.chain((queues) =>
   fc.record({
     queues: fc.constant(queues),
@@ -181,8 +221,8 @@ const skillMap = (lv: number[]) => {
 };
 
 class Harness {
-  readonly inc = new RoutingEngine({ redeclineCooldownMs: COOLDOWN, maxMissedOffers: MAX_MISSED, defaultHandleMs: 20_000 });
-  readonly ref = new RoutingEngine({ redeclineCooldownMs: COOLDOWN, maxMissedOffers: MAX_MISSED, defaultHandleMs: 20_000, fullScan: true });
+  readonly inc: RoutingEngine;
+  readonly ref: RoutingEngine;
   now = T0 + 100_000;
   agents: MAgent[] = [];
   tasks: MTask[] = [];
@@ -192,8 +232,12 @@ class Harness {
   offers = 0;
   escalations = 0;
   holds = 0;
+  reserveHolds = 0;
 
-  constructor(configs: QueueConfig[]) {
+  constructor(configs: QueueConfig[], options: EngineOptions = {}) {
+    const base: EngineOptions = { redeclineCooldownMs: COOLDOWN, maxMissedOffers: MAX_MISSED, defaultHandleMs: 20_000, ...options };
+    this.inc = new RoutingEngine(base);
+    this.ref = new RoutingEngine({ ...base, fullScan: true });
     for (const q of configs) this.configure(q);
   }
 
@@ -493,6 +537,14 @@ class Harness {
     expect(this.committed(a.id) + this.inflight(a.id) + reservedNow.get(a.id)!).toBeLessThanOrEqual(a.capacity);
   }
 
+  private keptForHigher(a: MAgent, t: MTask, q: QueueConfig): boolean {
+    const room = a.capacity - this.committed(a.id) - this.inflight(a.id);
+    const cost = t.task.cost;
+    return [...this.queues.values()].some(
+      (h) => h.priority > q.priority && meetsExpr(a.skills, h.requirement) && COSTS.some((c) => c > cost && c <= room && room - cost < c),
+    );
+  }
+
   /** After a decide: every waiting task is either without an eligible agent or held by a documented rule. */
   private checkStable(): void {
     const draining = new Set<string>();
@@ -520,7 +572,15 @@ class Harness {
         expect(this.eligible(s, t) && !draining.has(s.id), `${t.task.id} held though ${s.id} could take it`).toBe(false);
         continue;
       }
-      const free = this.agents.filter((a) => this.eligible(a, t) && (!draining.has(a.id) || this.inc.task(t.task.id)!.drainingAgent === a.id));
+      let free = this.agents.filter((a) => this.eligible(a, t) && (!draining.has(a.id) || this.inc.task(t.task.id)!.drainingAgent === a.id));
+      if (free.length > 0 && q?.strategy === 'reserve') {
+        // Reserve rule: only while young, and only agents a higher-priority queue could use for work
+        // bigger than this task that taking it would leave them without room for.
+        const young = this.now < t.task.enqueuedAt + Math.min((q.serviceLevel.thresholdSeconds * 1000) / 2, 60_000);
+        const kept = free.filter((a) => young && this.keptForHigher(a, t, q));
+        if (kept.length > 0) this.reserveHolds += 1;
+        free = free.filter((a) => !kept.includes(a));
+      }
       expect(
         free.map((a) => a.id),
         `${t.task.id} left waiting`,
@@ -552,5 +612,21 @@ describe('routing engine with queues: properties (harness plays runtime and data
     expect(totals.offers).toBeGreaterThan(600);
     expect(totals.escalations).toBeGreaterThan(60);
     expect(totals.holds).toBeGreaterThan(10);
+  });
+
+  it('reserve: the same on a blended floor, and small work is held back only while young, only from agents a higher-priority queue could use for bigger work', () => {
+    const totals = { offers: 0, reserveHolds: 0 };
+    fc.assert(
+      fc.property(blendedScenarioArb, fc.constantFrom(0.1, 0.5, 0.9), ({ queues, staff, ops }, reserveFraction) => {
+        const h = new Harness(queues, { reserveFraction });
+        for (const op of [...staff, ...ops]) h.step(op);
+        h.decide();
+        totals.offers += h.offers;
+        totals.reserveHolds += h.reserveHolds;
+      }),
+      { numRuns: 160 },
+    );
+    expect(totals.offers).toBeGreaterThan(600);
+    expect(totals.reserveHolds).toBeGreaterThan(5);
   });
 });

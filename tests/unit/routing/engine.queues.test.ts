@@ -361,6 +361,125 @@ describe('queues: agent selection strategies', () => {
   });
 });
 
+// ---- reserve -------------------------------------------------------------------------------------
+
+describe('queues: reserve (small work keeps agents whole for higher-priority queues)', () => {
+  // Calls (priority 20) need the 'voice' skill and a whole agent; chats (priority 10, threshold 30 s:
+  // held back for at most 15 s) need 'chat'. The reserve is 10 % of the call queue's online staff,
+  // at least one agent.
+  const calls = () => queue('calls', { channel: 'voice', priority: 20, requirement: { skill: 'voice' }, strategy: 'most-proficient' });
+  const chats = (over: Partial<QueueConfig> = {}) =>
+    queue('chats', { priority: 10, requirement: { skill: 'chat' }, strategy: 'reserve', serviceLevel: { targetFraction: 0.8, thresholdSeconds: 30 }, ...over });
+  const call = (id: string, at = T0) => task(id, 'calls', { channel: 'voice', cost: 100, enqueuedAt: at });
+  const both = { voice: 3, chat: 3 };
+
+  /** A floor where one call has been offered, so the engine knows calls need whole agents. */
+  function floor(agents: EngineAgent[], options: EngineOptions = {}): RoutingEngine {
+    const e = engine({ queues: [calls(), chats()], agents: [agent('busy', { skills: { voice: 5, chat: 3 } }), ...agents], tasks: [call('c0')], options });
+    const ds = e.decide(T0);
+    expect(pairs(ds)).toEqual([['c0', 'busy']]);
+    acceptAll(e, ds, T0);
+    return e;
+  }
+
+  it('a young chat does not take the last agent ready for calls; it goes to them once it has waited half its threshold', () => {
+    const e = floor([agent('senior', { skills: both })]);
+    e.apply({ type: 'task.added', task: task('chat1', 'chats', { enqueuedAt: T0 }) }, T0);
+    expect(offersOf(e.decide(T0))).toEqual([]);
+    expect(offersOf(e.decide(T0 + 14 * SEC))).toEqual([]);
+    const [offer] = offersOf(e.decide(T0 + 15 * SEC));
+    expect(offer).toMatchObject({ taskId: 'chat1', agentId: 'senior' });
+  });
+
+  it('an agent calls cannot use takes the chat at once, and so does one already busy with small work', () => {
+    const e = floor([agent('senior', { skills: both, idleSince: T0 - 30 * MIN }), agent('chat-only', { skills: { chat: 2 } }), agent('half', { skills: both, used: 34 })]);
+    e.apply({ type: 'task.added', task: task('chat1', 'chats', { enqueuedAt: T0 }) }, T0);
+    e.apply({ type: 'task.added', task: task('chat2', 'chats', { enqueuedAt: T0 + 1 }) }, T0 + 1);
+    const ds = e.decide(T0 + 1);
+    // Packed first (as best-fit), then the agent no call queue can use; the idle senior stays whole.
+    expect(pairs(ds)).toEqual([
+      ['chat1', 'half'],
+      ['chat2', 'chat-only'],
+    ]);
+    expect(offersOf(ds)[0]?.why.strategy).toBe('reserve');
+  });
+
+  it('with more agents ready for calls than the reserve, a chat takes one at once; between equally loaded agents, the one fewer call queues can use', () => {
+    const e = engine({
+      queues: [calls(), queue('sales-calls', { channel: 'voice', priority: 20, requirement: { skill: 'sales' } }), chats()],
+      agents: [agent('generalist', { skills: { voice: 3, sales: 3, chat: 3 }, idleSince: T0 - 30 * MIN }), agent('specialist', { skills: both }), agent('other', { skills: { voice: 1 } })],
+      tasks: [call('c0')],
+    });
+    // The call goes to the generalist (equal voice levels, idle longest).
+    expect(pairs(e.decide(T0))).toEqual([['c0', 'generalist']]);
+    e.apply({ type: 'work.released', agentId: 'generalist', cost: 100 }, T0 + SEC);
+    e.apply({ type: 'task.added', task: task('chat1', 'chats', { enqueuedAt: T0 + SEC }) }, T0 + SEC);
+    // Three agents ready for calls, reserve one: the chat may take one, and the specialist (one call queue) goes before the generalist (two).
+    expect(pairs(e.decide(T0 + SEC))).toEqual([['chat1', 'specialist']]);
+  });
+
+  it('the explanation says how many agents were passed over', () => {
+    // 'small' can use calls' skills but has room for no call, so it is never kept; 'senior' ranks first and is.
+    const e = floor([agent('senior', { skills: { voice: 3, chat: 5 } }), agent('small', { skills: both, capacity: 68 })]);
+    e.apply({ type: 'task.added', task: task('chat1', 'chats', { enqueuedAt: T0 }) }, T0);
+    const [offer] = offersOf(e.decide(T0));
+    expect(offer).toMatchObject({ taskId: 'chat1', agentId: 'small' });
+    expect(offer?.why.reservedSkipped).toBe(1);
+    expect(offer?.why.summary).toContain('1 agent(s) passed over: kept ready for higher-priority queues');
+  });
+
+  it('a held chat is offered as soon as another agent becomes ready for calls, though neither it nor its agent changed', () => {
+    const e = floor([agent('senior', { skills: both }), agent('voice-only', { skills: { voice: 5 }, used: 100 })]);
+    e.apply({ type: 'task.added', task: task('chat1', 'chats', { enqueuedAt: T0 }) }, T0);
+    expect(offersOf(e.decide(T0 + SEC))).toEqual([]);
+    // The voice-only agent frees up: the senior is no longer the last one ready for calls.
+    e.apply({ type: 'work.released', agentId: 'voice-only', cost: 100 }, T0 + 2 * SEC);
+    expect(pairs(e.decide(T0 + 2 * SEC))).toEqual([['chat1', 'senior']]);
+  });
+
+  it('while calls are waiting, no whole agent who could take one goes to a young chat', () => {
+    const e = engine({
+      queues: [calls(), chats()],
+      agents: [agent('a', { skills: both, used: 100 }), agent('b', { skills: both, used: 100 }), agent('free', { skills: { chat: 3, voice: 3 }, status: 'away' })],
+      tasks: [call('c1'), call('c2')],
+    });
+    expect(e.decide(T0)).toEqual([]);
+    e.apply({ type: 'task.added', task: task('chat1', 'chats', { enqueuedAt: T0 }) }, T0);
+    // 'free' comes back: the waiting calls come first (priority), the chat is not given anyone.
+    e.apply({ type: 'agent.upserted', agent: agent('free', { skills: { chat: 3, voice: 3 } }) }, T0 + SEC);
+    expect(pairs(e.decide(T0 + SEC))).toEqual([['c1', 'free']]);
+  });
+
+  it('removing the higher-priority queue lets the held chat go at once', () => {
+    const e = floor([agent('senior', { skills: both })]);
+    e.apply({ type: 'task.added', task: task('chat1', 'chats', { enqueuedAt: T0 }) }, T0);
+    expect(offersOf(e.decide(T0))).toEqual([]);
+    e.apply({ type: 'queue.removed', queueId: 'calls' }, T0 + SEC);
+    expect(pairs(e.decide(T0 + SEC))).toEqual([['chat1', 'senior']]);
+  });
+
+  it('holds back at most a minute, whatever the threshold (an email queue with an hour)', () => {
+    const e = engine({
+      queues: [calls(), chats({ serviceLevel: { targetFraction: 0.9, thresholdSeconds: 3600 } })],
+      agents: [agent('busy', { skills: both }), agent('senior', { skills: both })],
+      tasks: [call('c0')],
+    });
+    acceptAll(e, e.decide(T0), T0);
+    e.apply({ type: 'task.added', task: task('mail', 'chats', { cost: 10, enqueuedAt: T0 }) }, T0);
+    expect(offersOf(e.decide(T0 + 59 * SEC))).toEqual([]);
+    expect(pairs(e.decide(T0 + 60 * SEC))).toEqual([['mail', 'senior']]);
+  });
+
+  it('without a higher-priority queue it is best-fit', () => {
+    const e = engine({
+      queues: [chats()],
+      agents: [agent('idle', { skills: { chat: 9 }, idleSince: T0 - 900_000 }), agent('half', { skills: { chat: 2 }, used: 50 })],
+      tasks: [task('t1', 'chats')],
+    });
+    expect(pairs(e.decide(T0))).toEqual([['t1', 'half']]);
+  });
+});
+
 // ---- sticky --------------------------------------------------------------------------------------
 
 describe('queues: sticky routing', () => {

@@ -105,8 +105,8 @@ export async function setAgentCapacity(userId: string, capacity: number): Promis
 
 export type SkillExpr = { skill: string; minLevel?: number } | { all: SkillExpr[] } | { any: SkillExpr[] };
 
-export type Strategy = 'longest-idle' | 'least-occupied' | 'most-proficient' | 'round-robin' | 'best-fit';
-export const STRATEGIES: readonly Strategy[] = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit'];
+export type Strategy = 'longest-idle' | 'least-occupied' | 'most-proficient' | 'round-robin' | 'best-fit' | 'reserve';
+export const STRATEGIES: readonly Strategy[] = ['longest-idle', 'least-occupied', 'most-proficient', 'round-robin', 'best-fit', 'reserve'];
 export const CHANNELS: readonly Channel[] = ['webchat', 'sms', 'email', 'voice'];
 
 export interface EscalationStep {

@@ -249,6 +249,8 @@ const en = {
   'strategy.best-fit.help': 'The suitable agent with the least room left that still fits the work, then the most skilled: small work packs onto busy agents so others stay free for calls.',
   'strategy.round-robin': 'Round robin',
   'strategy.round-robin.help': 'Suitable agents take turns.',
+  'strategy.reserve': 'Pack, keep room for calls',
+  'strategy.reserve.help': 'Like packing onto busy agents, but while the work is young it is not given to an agent whose last free room a higher-priority queue (usually calls) still needs.',
 
   'expr.skillMin': '{skill} ≥ {level}',
   'expr.and': ' and ',
@@ -514,6 +516,8 @@ const fa: StringTable = {
   'strategy.best-fit.help': 'کارشناس مناسبی که کمترین ظرفیت خالیِ کافی را دارد، سپس ماهرترین: کارهای کوچک به کارشناسان مشغول می‌رسد تا دیگران برای تماس‌ها آزاد بمانند.',
   'strategy.round-robin': 'نوبتی',
   'strategy.round-robin.help': 'کارشناسان مناسب به نوبت کار می‌گیرند.',
+  'strategy.reserve': 'پر کردن، با جا برای تماس‌ها',
+  'strategy.reserve.help': 'مانند پر کردن کارشناسان مشغول، اما تا وقتی کار تازه است به کارشناسی داده نمی‌شود که صف‌های با اولویت بالاتر (معمولاً تماس‌ها) هنوز به آخرین ظرفیت خالی او نیاز دارند.',
 
   'expr.skillMin': '{skill} ≥ {level}',
   'expr.and': ' و ',
