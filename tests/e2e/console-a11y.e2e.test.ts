@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OfferDto } from '../../src/contracts/index.js';
-import { launchChromium, screenshotFailure } from '../helpers/browser.js';
-import { adminClient, agentSocket, chatSocket, createAgent, isolate, nextEvent, startHub, testConfig, type AgentSocket, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
+import { consoleSuite, signIn } from '../helpers/console-e2e.js';
+import { agentSocket, chatSocket, createAgent, nextEvent, type AgentSocket, type ChatSocket, type Client } from '../helpers/hub.js';
 
 // The console's main screens checked by axe-core in a real browser, in English
 // and in Persian (right to left): no critical or serious violation on the
@@ -20,23 +20,16 @@ const LOCALES = [
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const iso = isolate('e2e_console_a11y');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
+const e2e = consoleSuite('e2e_console_a11y');
 let user: { id: string; email: string; password: string; client: Client };
 let visitor: ChatSocket;
 let agent: AgentSocket;
 let conversationId: string;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
 
 beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
+  const admin = e2e.admin;
   // An administrator who also answers chats reaches every screen.
-  user = await createAgent(running.url, admin, { name: 'Dorsa Dastresi', role: 'admin' });
+  user = await createAgent(e2e.url, admin, { name: 'Dorsa Dastresi', role: 'admin' });
   expect((await admin.json('POST', '/api/dispositions', { code: 'resolved', labelEn: 'Resolved', labelFa: 'حل شد', active: true })).status).toBe(201);
   // A number whose IVR checks business hours, so the hours tab has a calendar to open.
   const flow = {
@@ -48,9 +41,9 @@ beforeAll(async () => {
   expect((await admin.json('POST', '/api/canned-responses', { title: 'Greeting', shortcut: 'hi', body: 'Hello {{customer.name}}', language: 'en', queueId: null, channel: null })).status).toBe(201);
 
   // A customer with an earlier, closed conversation and an open one assigned to Dorsa.
-  const chat = await chatSocket(running.url, { name: 'Mahsa Karimi', email: 'mahsa@example.com' });
+  const chat = await chatSocket(e2e.url, { name: 'Mahsa Karimi', email: 'mahsa@example.com' });
   visitor = chat.socket;
-  agent = await agentSocket(running.url, user.client);
+  agent = await agentSocket(e2e.url, user.client);
   expect((await agent.timeout(5_000).emitWithAck('presence:set', { status: 'available' })).ok).toBe(true);
   const first = await takeNextChat('My order #48213 arrived broken.');
   expect((await user.client.json('POST', `/api/conversations/${first}/close`, { dispositionCode: 'resolved' })).status).toBe(200);
@@ -59,18 +52,9 @@ beforeAll(async () => {
   expect((await agent.timeout(5_000).emitWithAck('presence:set', { status: 'away' })).ok).toBe(true);
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
-});
-
-afterAll(async () => {
+afterAll(() => {
   visitor?.disconnect();
   agent?.disconnect();
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
 });
 
 /** The visitor writes; Dorsa accepts over her own socket, before any browser opens. */
@@ -120,21 +104,10 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   expect.soft(lines, `axe found critical or serious violations on ${screen}`).toEqual([]);
 }
 
-async function open(locale: (typeof LOCALES)[number]): Promise<Page> {
-  const context = await browser.newContext({ locale: locale.locale, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
-  // Each pass starts from the browser's language, not the one the previous pass left on the hub.
-  await running.hub.db.updateTable('users').set({ language: null }).where('id', '=', user.id).execute();
-  await page.goto(running.url + '/');
-  return page;
-}
-
 describe('console accessibility (axe-core)', () => {
   for (const locale of LOCALES) {
     it(`${locale.lang}: login, conversation, customer, supervisor, reports and admin screens have no critical or serious violations`, async () => {
-      const page = await open(locale);
+      const page = await e2e.openLoginPage(user, { locale: locale.locale });
       const dir = locale.lang === 'fa' ? 'rtl' : 'ltr';
       await page.locator(`html[lang="${locale.lang}"][dir="${dir}"]`).waitFor({ state: 'attached' });
 
@@ -147,9 +120,7 @@ describe('console accessibility (axe-core)', () => {
       await page.getByTestId('login-error').waitFor();
       await expectAccessible(page, 'login (failed)');
 
-      await page.getByTestId('login-password').fill(user.password);
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('presence-select').waitFor();
+      await signIn(page, user);
       await expect.poll(() => page.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
 
       await page.getByTestId('nav-conversations').click();

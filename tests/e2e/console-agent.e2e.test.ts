@@ -1,67 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, chatSocket, createAgent, isolate, startHub, testConfig, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../helpers/browser.js';
+import { acceptOffer, consoleSuite, goAvailable, signIn } from '../helpers/console-e2e.js';
+import { chatSocket, createAgent, type ChatSocket } from '../helpers/hub.js';
 
 // The agent console in a real browser against a hub with real services:
 // Persian (RTL, Jalali dates, Persian digits), chat text that tries to run
 // script, and an expired session that must not cost the agent a typed draft.
 
-const iso = isolate('e2e_console_agent');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
+const e2e = consoleSuite('e2e_console_agent');
 const visitors: ChatSocket[] = [];
 
-beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') {
-    await screenshotFailure(ctx.task.name, pages);
-  }
+afterEach(() => {
   for (const v of visitors.splice(0)) v.disconnect();
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
-});
-
-async function newPage(locale: string): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('presence-select').waitFor();
-}
-
-async function becomeAvailable(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
-  await page.getByTestId('presence-select').selectOption('available');
-  await expect.poll(() => page.getByTestId('presence-select').inputValue()).toBe('available');
-}
 
 /** A web-chat visitor who writes `bodies`; resolves once the hub acknowledged each one. */
 async function visitorWrites(name: string, bodies: string[]): Promise<void> {
-  const v = await chatSocket(running.url, { name });
+  const v = await chatSocket(e2e.url, { name });
   visitors.push(v.socket);
   for (const body of bodies) {
     const ack = await v.socket.timeout(10_000).emitWithAck('message', { clientId: randomUUID(), body });
@@ -69,23 +25,15 @@ async function visitorWrites(name: string, bodies: string[]): Promise<void> {
   }
 }
 
-async function acceptOffer(page: Page): Promise<void> {
-  const popup = page.getByTestId('offer-popup');
-  await popup.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.getByTestId('offer-accept').click();
-  await popup.waitFor({ state: 'hidden' });
-}
-
 describe('agent console', () => {
   it('renders Persian right to left, with Jalali dates and Persian digits', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'سارا رضایی' });
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'سارا رضایی' });
     // The browser's language decides until the user picks one.
-    const page = await newPage('fa-IR');
-    await page.goto(running.url + '/');
+    const page = await e2e.openLoginPage(agent, { locale: 'fa-IR' });
     await page.locator('html[dir="rtl"][lang="fa"]').waitFor({ state: 'attached' });
     expect(await page.getByTestId('login-submit').textContent()).toBe('ورود');
-    await signIn(page, agent.email, agent.password);
-    await becomeAvailable(page);
+    await signIn(page, agent);
+    await goAvailable(page);
 
     await visitorWrites('پریسا', ['سلام! سفارش شماره 1024 من کی می‌رسد؟']);
     await acceptOffer(page);
@@ -112,21 +60,19 @@ describe('agent console', () => {
     const sidebar = await page.locator('.sidebar').boundingBox();
     const main = await page.locator('.workspace-main').boundingBox();
     expect(sidebar && main && sidebar.x > main.x).toBe(true);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-fa.png') });
+    await saveScreenshot(page, 'console-fa.png');
 
     // Switching to English mirrors back and uses the Gregorian calendar.
     await page.getByTestId('lang-switch').click();
     await page.locator('html[dir="ltr"][lang="en"]').waitFor({ state: 'attached' });
     expect(await page.getByTestId('day-divider').first().textContent()).toContain('2026');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-en.png') });
+    await saveScreenshot(page, 'console-en.png');
   });
 
   it('shows script-like chat text as inert text', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'Xavier Safe' });
-    const page = await newPage('en-GB');
-    await page.goto(running.url + '/');
-    await signIn(page, agent.email, agent.password);
-    await becomeAvailable(page);
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Xavier Safe' });
+    const page = await e2e.openConsole(agent);
+    await goAvailable(page);
 
     const img = '<img src=x onerror="window.__xss=1">';
     const script = '<script>window.__xss=2</script>';
@@ -148,11 +94,9 @@ describe('agent console', () => {
   });
 
   it('returns to the login page when the session expires, keeping the typed draft', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'Dana Draft' });
-    const page = await newPage('en-GB');
-    await page.goto(running.url + '/');
-    await signIn(page, agent.email, agent.password);
-    await becomeAvailable(page);
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Dana Draft' });
+    const page = await e2e.openConsole(agent);
+    await goAvailable(page);
     await visitorWrites('Omid', ['Hello, I need to change my address.']);
     await acceptOffer(page);
     await page.getByTestId('message').filter({ hasText: 'change my address' }).waitFor();
@@ -163,7 +107,7 @@ describe('agent console', () => {
     // The session ends on the hub (as when it expires or an admin revokes it).
     const cookie = (await page.context().cookies()).find((c) => c.name === 'pasokh_sid');
     expect(cookie).toBeDefined();
-    const res = await fetch(running.url + '/api/auth/logout', { method: 'POST', headers: { cookie: `pasokh_sid=${cookie!.value}` } });
+    const res = await fetch(e2e.url + '/api/auth/logout', { method: 'POST', headers: { cookie: `pasokh_sid=${cookie!.value}` } });
     expect(res.status).toBe(204);
 
     // The agent's next action gets a 401: back to the login page, which says why.
@@ -172,7 +116,7 @@ describe('agent console', () => {
     expect(await page.getByTestId('login-expired').textContent()).toContain('kept');
 
     // Signing in again reopens the conversation with the draft in the reply box.
-    await signIn(page, agent.email, agent.password);
+    await signIn(page, agent);
     await expect.poll(() => page.getByTestId('reply-input').inputValue(), { timeout: 10_000 }).toBe(draft);
     // It survives a reload as well, and it is sent only when the agent sends it.
     await page.reload();

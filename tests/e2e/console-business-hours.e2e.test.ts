@@ -1,8 +1,8 @@
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { ADMIN, adminClient, isolate, startHub, testConfig, type Client, type RunningHub } from '../helpers/hub.js';
+import { type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../helpers/browser.js';
+import { consoleSuite } from '../helpers/console-e2e.js';
+import { ADMIN } from '../helpers/hub.js';
 
 // The business-hours admin screen in a real browser against a hub with real
 // services: the calendar of an IVR flow is listed with whether it is open now,
@@ -11,12 +11,7 @@ import { ADMIN, adminClient, isolate, startHub, testConfig, type Client, type Ru
 // under that field. In Persian the week starts on Saturday and dates are Jalali.
 
 const BUSINESS = '+15005550006';
-const iso = isolate('e2e_business_hours');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
+const e2e = consoleSuite('e2e_business_hours');
 
 const flow = {
   name: 'Main line',
@@ -30,46 +25,17 @@ const flow = {
 };
 
 beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  expect((await admin.json('PUT', `/api/voice/flows/${BUSINESS}`, flow)).status).toBe(200);
-  browser = await launchChromium();
+  expect((await e2e.admin.json('PUT', `/api/voice/flows/${BUSINESS}`, flow)).status).toBe(200);
 });
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
-});
-
-async function signIn(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
-  await running.hub.db.updateTable('users').set({ language: null }).where('email', '=', ADMIN.email).execute();
-  await page.goto(running.url + '/');
-  await page.getByTestId('login-email').fill(ADMIN.email);
-  await page.getByTestId('login-password').fill(ADMIN.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('presence-select').waitFor();
-  return page;
-}
 
 /** Text without the direction isolates (LRI, PDI) that keep "+98…" readable inside Persian sentences. */
 const plain = (text: string | null) => (text ?? '').replace(/[\u2066-\u2069]/g, '');
 const day = (page: Page, d: string) => page.locator(`[data-testid="hours-day"][data-day="${d}"]`);
-const stored = async () => (await admin.json<{ flow: typeof flow }>('GET', `/api/voice/flows/${BUSINESS}`)).body.flow.calendars.office;
+const stored = async () => (await e2e.admin.json<{ flow: typeof flow }>('GET', `/api/voice/flows/${BUSINESS}`)).body.flow.calendars.office;
 
 describe('business hours admin', () => {
   it('edits and saves a calendar; a time zone the hub does not know is shown under the field; Persian reads Jalali', async () => {
-    const page = await signIn();
+    const page = await e2e.openConsole(ADMIN, { viewport: { width: 1280, height: 900 } });
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('admin-tab-hours').click();
     const row = page.getByTestId('hours-row');
@@ -110,7 +76,7 @@ describe('business hours admin', () => {
     await expect.poll(() => page.locator(':focus').getAttribute('data-testid')).toBe('hours-timezone');
     expect(await form.getByTestId('hours-timezone').getAttribute('aria-invalid')).toBe('true');
     expect((await stored()).timezone).toBe('Asia/Tehran');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'business-hours-error-en.png'), fullPage: true });
+    await saveScreenshot(page, 'business-hours-error-en.png', { fullPage: true });
 
     // Fixed, it saves: the hub has exactly what the form showed.
     await form.getByTestId('hours-timezone').fill('Asia/Tehran');
@@ -118,7 +84,7 @@ describe('business hours admin', () => {
     await page.getByTestId('admin-saved').waitFor();
     expect(plain(await page.getByTestId('admin-saved').textContent())).toBe(`Business hours “office” of ${BUSINESS} saved.`);
     await expect.poll(stored).toEqual({ timezone: 'Asia/Tehran', weekly: { sat: ['08:00-17:00'], tue: ['09:00-12:30', '13:30-18:00'] }, holidays: [], jalaliHolidays: ['01-01', '1404-01-13'] });
-    const audit = await running.hub.db.selectFrom('audit_log').select('action').where('action', '=', 'voice_calendar.update').execute();
+    const audit = await e2e.hub.db.selectFrom('audit_log').select('action').where('action', '=', 'voice_calendar.update').execute();
     expect(audit).toHaveLength(1);
 
     // In Persian: Saturday first, Persian day names, Jalali dates in Persian digits, mirrored.
@@ -134,6 +100,6 @@ describe('business hours admin', () => {
     const name = await day(page, 'sat').locator('.hours-day-name').boundingBox();
     const start = await day(page, 'sat').getByTestId('hours-start').boundingBox();
     expect(name!.x).toBeGreaterThan(start!.x);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'business-hours-fa.png'), fullPage: true });
+    await saveScreenshot(page, 'business-hours-fa.png', { fullPage: true });
   }, 60_000);
 });

@@ -11,13 +11,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundSmsParams, postSignedTwilioWebhook } from '../../src/cli/simulate.js';
 import { HubApi } from '../../src/devtools/admin-api.js';
 import { startDemoEmail, type DemoEmail } from '../../src/devtools/demo-email.js';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { ADMIN, adminClient, createAgent, eventually, isolate, startHub, testConfig, type Client, type RunningHub } from '../helpers/hub.js';
+import { saveScreenshot } from '../helpers/browser.js';
+import { acceptOffer, consoleSuite, goAvailable, signIn, type Credentials } from '../helpers/console-e2e.js';
+import { ADMIN, createAgent, eventually } from '../helpers/hub.js';
 import { Dovecot } from '../helpers/mail-servers.js';
 import { TwilioFake } from '../helpers/twilio-fake.js';
 
@@ -25,70 +26,41 @@ const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const PUBLIC_URL = 'https://pasokh.example.com';
 const BUSINESS = '+15005550006';
 
-const iso = isolate('e2e_console_channels');
 const fake = new TwilioFake();
 const attachmentsDir = mkdtempSync(path.join(tmpdir(), 'pasokh-e2e-att-'));
-let running: RunningHub;
-let admin: Client;
 let email: DemoEmail;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
 
+// Registered before the suite: Dovecot is checked and the fake is up before the
+// hub starts; the mail server, the fake and the attachments go after it stops.
 beforeAll(async () => {
   if (!Dovecot.available()) throw new Error(`${'/usr/sbin/dovecot'} is missing: apt-get install -y --no-install-recommends dovecot-imapd`);
   await fake.start();
-  running = await startHub(testConfig(iso, { PUBLIC_URL, TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, COOKIE_SECURE: 'false' }), {
-    channelOptions: { twilioHttpClient: fake.httpClient(), attachmentsDir, emailPollIntervalMs: 300, emailReconnectMs: 200, emailReconcileMs: 1_000 },
-  });
-  admin = await adminClient(running.url);
-  const started = await startDemoEmail(await HubApi.login(running.url, ADMIN.email, ADMIN.password));
-  if ('unavailable' in started) throw new Error(started.unavailable);
-  email = started;
-  browser = await launchChromium();
 });
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  // The agent of the previous test goes offline with the page, so offers go to the next one.
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
-});
-
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await running?.stop();
   await email?.stop();
   await fake.stop();
-  await iso.cleanup();
   rmSync(attachmentsDir, { recursive: true, force: true });
 });
 
-async function newPage(locale: string): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
-  return page;
+const e2e = consoleSuite('e2e_console_channels', {
+  env: { PUBLIC_URL, TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, COOKIE_SECURE: 'false' },
+  hubOptions: { channelOptions: { twilioHttpClient: fake.httpClient(), attachmentsDir, emailPollIntervalMs: 300, emailReconnectMs: 200, emailReconcileMs: 1_000 } },
+});
+
+beforeAll(async () => {
+  const started = await startDemoEmail(await HubApi.login(e2e.url, ADMIN.email, ADMIN.password));
+  if ('unavailable' in started) throw new Error(started.unavailable);
+  email = started;
+});
+
+function newPage(locale: string): Promise<Page> {
+  return e2e.newPage({ locale, viewport: { width: 1280, height: 900 } });
 }
 
-async function signInAvailable(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto(running.url + '/');
-  await page.getByTestId('login-email').fill(who.email);
-  await page.getByTestId('login-password').fill(who.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('presence-select').waitFor();
-  await expect.poll(() => page.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
-  await page.getByTestId('presence-select').selectOption('available');
-  await expect.poll(() => page.getByTestId('presence-select').inputValue()).toBe('available');
-}
-
-async function acceptOffer(page: Page): Promise<void> {
-  const popup = page.getByTestId('offer-popup');
-  await popup.waitFor({ state: 'visible', timeout: 20_000 });
-  await page.getByTestId('offer-accept').click();
-  await popup.waitFor({ state: 'hidden' });
+async function signInAvailable(page: Page, who: Credentials): Promise<void> {
+  await page.goto(e2e.url + '/');
+  await signIn(page, who);
+  await goAvailable(page);
 }
 
 const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
@@ -107,7 +79,7 @@ async function persianReplyWithAttachment(): Promise<Buffer> {
 
 async function conversationOfEmail(subject: string): Promise<{ conversationId: string; messageId: string }> {
   return eventually(async () => {
-    const row = await running.hub.db
+    const row = await e2e.hub.db
       .selectFrom('messages')
       .select(['conversation_id', 'id'])
       .where('channel', '=', 'email')
@@ -120,7 +92,7 @@ async function conversationOfEmail(subject: string): Promise<{ conversationId: s
 
 describe('console channels', () => {
   it('an email conversation: header, sandboxed HTML with the quote folded, attachment; hostile HTML stays inert (English and Persian)', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'Sara Ahmadi' });
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Sara Ahmadi' });
     const page = await newPage('en-GB');
     // Anything the mail HTML manages to post to the console, or any dialog it opens, is recorded.
     // (Strings, not functions: this file is type-checked without the DOM library.)
@@ -133,7 +105,7 @@ describe('console channels', () => {
     await signInAvailable(page, agent);
 
     await email.deliver(await persianReplyWithAttachment());
-    await acceptOffer(page);
+    await acceptOffer(page, 20_000);
     const bubble = page.locator('[data-testid="message"][data-from="customer"]').filter({ has: page.getByTestId('email-message') }).first();
     await bubble.waitFor();
     expect(await bubble.getByTestId('email-subject').textContent()).toBe('پیگیری سفارش ۹۸۲۱');
@@ -155,17 +127,17 @@ describe('console channels', () => {
     const href = (await attachment.getByRole('link').getAttribute('href'))!;
     expect(href).toMatch(/^\/api\/email\/attachments\/[0-9a-f-]{36}$/);
     // The link works for the assigned agent, through the authorised route.
-    const download = await page.request.get(running.url + href);
+    const download = await page.request.get(e2e.url + href);
     expect(download.status()).toBe(200);
     expect((await download.body()).toString('latin1')).toContain('%PDF-1.4');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-email-en.png'), fullPage: true });
+    await saveScreenshot(page, 'console-email-en.png', { fullPage: true });
 
     // Hostile mail: sanitised on arrival; and even if the sanitiser had missed something, the frame runs nothing.
     await email.deliver(readFileSync(path.join(FIXTURES, 'hostile-html.eml')));
-    await acceptOffer(page);
+    await acceptOffer(page, 20_000);
     const hostile = await conversationOfEmail('Please review my complaint');
     const unsanitised = '<p>Still here.</p><script>parent.postMessage("script ran","*")</script><img src="x" onerror="parent.postMessage(\'handler ran\',\'*\')"><a href="javascript:parent.postMessage(\'link ran\',\'*\')" id="js">js</a>';
-    await running.hub.db
+    await e2e.hub.db
       .updateTable('messages')
       .set({ metadata: sql`jsonb_set(metadata, '{email,html}', to_jsonb(${unsanitised}::text))` })
       .where('id', '=', hostile.messageId)
@@ -188,18 +160,18 @@ describe('console channels', () => {
     await faBubble.getByTestId('email-subject').waitFor();
     expect(await fa.locator('html').getAttribute('dir')).toBe('rtl');
     expect(await faBubble.getByTestId('email-quote-toggle').textContent()).toBe('نمایش متن نقل‌شده');
-    await fa.screenshot({ path: path.join(SCREENSHOTS, 'console-email-fa.png'), fullPage: true });
+    await saveScreenshot(fa, 'console-email-fa.png', { fullPage: true });
   });
 
   it('an SMS conversation: live segment counter, then STOP shows the opt-out banner and turns replies off (English and Persian)', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'Nima Karimi' });
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Nima Karimi' });
     const page = await newPage('en-GB');
     await signInAvailable(page, agent);
     const customer = '+989121112233';
     const text = (body: string) =>
-      postSignedTwilioWebhook({ targetUrl: running.url, publicUrl: PUBLIC_URL, authToken: fake.authToken, path: '/webhooks/twilio/sms', params: inboundSmsParams({ from: customer, to: BUSINESS, body, accountSid: fake.accountSid }) });
+      postSignedTwilioWebhook({ targetUrl: e2e.url, publicUrl: PUBLIC_URL, authToken: fake.authToken, path: '/webhooks/twilio/sms', params: inboundSmsParams({ from: customer, to: BUSINESS, body, accountSid: fake.accountSid }) });
     expect((await text('سلام، کد تخفیف من کار نمی‌کند')).status).toBe(200);
-    await acceptOffer(page);
+    await acceptOffer(page, 20_000);
     await page.locator('[data-testid="message"][data-from="customer"]').filter({ hasText: 'کد تخفیف' }).waitFor();
     expect(await page.getByTestId('sms-segments').first().textContent()).toBe('1 segment (UCS-2)');
 
@@ -213,7 +185,7 @@ describe('console channels', () => {
     await reply.waitFor();
     // Through the outbox and the Twilio fake: the reply shows as sent.
     await expect.poll(() => reply.getAttribute('data-status'), { timeout: 15_000 }).toBe('sent');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-sms-en.png'), fullPage: true });
+    await saveScreenshot(page, 'console-sms-en.png', { fullPage: true });
 
     expect((await text('STOP')).status).toBe(200);
     const banner = page.getByTestId('sms-optout-banner');
@@ -221,13 +193,13 @@ describe('console channels', () => {
     expect(await banner.textContent()).toMatch(/^This customer opted out of SMS \(STOP, /);
     expect(await page.getByTestId('reply-input').isDisabled()).toBe(true);
     expect(await page.getByTestId('reply-blocked').textContent()).toBe('Replies are off: the customer opted out of SMS.');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-sms-optout-en.png'), fullPage: true });
+    await saveScreenshot(page, 'console-sms-optout-en.png', { fullPage: true });
 
     const fa = await newPage('fa-IR');
     await signInAvailable(fa, agent);
     await fa.getByTestId('conversation-item').first().click();
     await fa.getByTestId('sms-optout-banner').waitFor();
     expect(await fa.getByTestId('sms-optout-banner').textContent()).toContain('این مشتری دریافت پیامک را لغو کرده است');
-    await fa.screenshot({ path: path.join(SCREENSHOTS, 'console-sms-fa.png'), fullPage: true });
+    await saveScreenshot(fa, 'console-sms-fa.png', { fullPage: true });
   });
 });

@@ -1,49 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotFailure } from '../helpers/browser.js';
-import { adminClient, chatSocket, createAgent, isolate, startHub, testConfig, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
+import { type Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acceptOffer, consoleSuite, goAvailable } from '../helpers/console-e2e.js';
+import { chatSocket, createAgent, type ChatSocket } from '../helpers/hub.js';
 
 // A conversation closed anywhere but this console's own Close button — the
 // agent's API session or another tab, a supervisor — leaves the inbox at once
 // and the open view says it is closed. It used to stay listed until a reload.
 
-const iso = isolate('e2e_closed_elsewhere');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-let context: BrowserContext | undefined;
+const e2e = consoleSuite('e2e_closed_elsewhere');
 let page: Page;
 const visitors: ChatSocket[] = [];
 
-beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await screenshotFailure(ctx.task.name, [page]);
+afterEach(() => {
   for (const v of visitors.splice(0)) v.disconnect();
-  await context?.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
 });
 
 /** A visitor writes and the agent accepts the offer in the browser; resolves with the conversation id. */
 async function acceptChat(from: string): Promise<string> {
-  const chat = await chatSocket(running.url, { name: from });
+  const chat = await chatSocket(e2e.url, { name: from });
   visitors.push(chat.socket);
   const ack = await chat.socket.timeout(10_000).emitWithAck('message', { clientId: randomUUID(), body: `Hello, this is ${from}` });
   expect(ack.ok).toBe(true);
-  const popup = page.getByTestId('offer-popup');
-  await popup.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.getByTestId('offer-accept').click();
-  await popup.waitFor({ state: 'hidden' });
+  await acceptOffer(page);
   return ack.ok ? ack.conversationId : '';
 }
 
@@ -51,16 +30,10 @@ const item = (id: string) => page.locator(`[data-testid="conversation-item"][dat
 
 describe('inbox', () => {
   it('drops a conversation closed through the API or by a supervisor, and the open view says it is closed', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'Roya Rahimi' });
-    const supervisor = await createAgent(running.url, admin, { name: 'Saman Sarparast', role: 'supervisor' });
-    context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await page.goto(running.url + '/');
-    await page.getByTestId('login-email').fill(agent.email);
-    await page.getByTestId('login-password').fill(agent.password);
-    await page.getByTestId('login-submit').click();
-    await expect.poll(() => page.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
-    await page.getByTestId('presence-select').selectOption('available');
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Roya Rahimi' });
+    const supervisor = await createAgent(e2e.url, e2e.admin, { name: 'Saman Sarparast', role: 'supervisor' });
+    page = await e2e.openConsole(agent);
+    await goAvailable(page);
 
     const first = await acceptChat('Leila');
     const second = await acceptChat('Kian');

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inboundSmsParams } from '../../src/cli/simulate.js';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { adminClient, chatSocket, createAgent, eventually, isolate, startHub, testConfig, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
+import { saveScreenshot } from '../helpers/browser.js';
+import { acceptOffer, consoleSuite, goAvailable } from '../helpers/console-e2e.js';
+import { chatSocket, createAgent, eventually, type ChatSocket } from '../helpers/hub.js';
 import { TwilioFake } from '../helpers/twilio-fake.js';
 
 // The customers screen in a real browser against a hub with real services: a
@@ -17,42 +17,28 @@ const PUBLIC_URL = 'https://pasokh.example.com';
 const BUSINESS = '+15005550006';
 const PHONE = '+989121234567';
 
-const iso = isolate('e2e_console_customers');
 const fake = new TwilioFake();
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
-const visitors: ChatSocket[] = [];
-
+// Registered before the suite, so the fake is up before the hub starts and stopped after it stops.
 beforeAll(async () => {
   await fake.start();
-  running = await startHub(testConfig(iso, { PUBLIC_URL, TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, COOKIE_SECURE: 'false' }), {
-    channelOptions: { twilioHttpClient: fake.httpClient() },
-  });
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
 });
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  for (const v of visitors.splice(0)) v.disconnect();
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
-});
-
 afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
   await fake.stop();
-  await iso.cleanup();
+});
+const e2e = consoleSuite('e2e_console_customers', {
+  env: { PUBLIC_URL, TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, COOKIE_SECURE: 'false' },
+  hubOptions: { channelOptions: { twilioHttpClient: fake.httpClient() } },
+});
+const visitors: ChatSocket[] = [];
+
+afterEach(() => {
+  for (const v of visitors.splice(0)) v.disconnect();
 });
 
 async function smsArrives(from: string, body: string): Promise<void> {
   const params = inboundSmsParams({ from, to: BUSINESS, body, accountSid: fake.accountSid });
   const signature = twilio.getExpectedTwilioSignature(fake.authToken, `${PUBLIC_URL}/webhooks/twilio/sms`, params);
-  const res = await fetch(`${running.url}/webhooks/twilio/sms`, {
+  const res = await fetch(`${e2e.url}/webhooks/twilio/sms`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
     body: new URLSearchParams(params).toString(),
@@ -60,31 +46,16 @@ async function smsArrives(from: string, body: string): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-async function acceptOffer(page: Page): Promise<void> {
-  const popup = page.getByTestId('offer-popup');
-  await popup.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.getByTestId('offer-accept').click();
-  await popup.waitFor({ state: 'hidden' });
-}
-
 const timelineBodies = (page: Page) => page.getByTestId('customer-timeline').getByTestId('history-message').allTextContents();
 
 describe('customers screen', () => {
   it('search in any digits, merge on shown evidence into one cross-channel timeline, undo exactly; English and Persian', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'Mina Karimi' });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    pages.push(page);
-    await page.goto(running.url + '/');
-    await page.getByTestId('login-email').fill(agent.email);
-    await page.getByTestId('login-password').fill(agent.password);
-    await page.getByTestId('login-submit').click();
-    await expect.poll(() => page.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
-    await page.getByTestId('presence-select').selectOption('available');
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Mina Karimi' });
+    const page = await e2e.openConsole(agent, { locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    await goAvailable(page);
 
     // Sara chats on the website, giving her name and email in the pre-chat form…
-    const chat = await chatSocket(running.url, { name: 'Sara Ahmadi', email: 'sara.ahmadi@example.com' });
+    const chat = await chatSocket(e2e.url, { name: 'Sara Ahmadi', email: 'sara.ahmadi@example.com' });
     visitors.push(chat.socket);
     expect((await chat.socket.timeout(10_000).emitWithAck('message', { clientId: randomUUID(), body: 'Hello, my parcel has not arrived' })).ok).toBe(true);
     await acceptOffer(page);
@@ -92,11 +63,11 @@ describe('customers screen', () => {
     await smsArrives(PHONE, 'It is Sara again, any news on the parcel?');
     await acceptOffer(page);
     const smsCustomer = await eventually(
-      () => running.hub.db.selectFrom('customer_identities').select('customer_id').where('kind', '=', 'phone').where('value', '=', PHONE).executeTakeFirst(),
+      () => e2e.hub.db.selectFrom('customer_identities').select('customer_id').where('kind', '=', 'phone').where('value', '=', PHONE).executeTakeFirst(),
       10_000,
       'the SMS customer',
     );
-    await running.hub.db
+    await e2e.hub.db
       .updateTable('customers')
       .set({ display_name: 'Sara Ahmadi', profile: JSON.stringify({ email: 'sara.ahmadi@example.com' }) })
       .where('id', '=', smsCustomer.customer_id)
@@ -111,7 +82,7 @@ describe('customers screen', () => {
 
     // From the web chat conversation, open the customer's profile.
     await page.getByTestId('nav-conversations').click();
-    const chatConversation = await running.hub.db
+    const chatConversation = await e2e.hub.db
       .selectFrom('conversations')
       .select(['id', 'customer_id'])
       .where('channel', '=', 'webchat')
@@ -139,17 +110,17 @@ describe('customers screen', () => {
     const channels = await page.getByTestId('customer-timeline').locator('.timeline-conversation [data-channel]').evaluateAll((els) => els.map((e) => e.getAttribute('data-channel')));
     expect(channels).toEqual(['sms', 'webchat']);
     expect(await panel.textContent()).toContain(PHONE);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'customers-merged-en.png'), fullPage: true });
+    await saveScreenshot(page, 'customers-merged-en.png', { fullPage: true });
 
     // A new SMS from that number now lands on the merged customer's timeline.
-    const moved = await running.hub.db.selectFrom('customer_identities').select('customer_id').where('value', '=', PHONE).executeTakeFirstOrThrow();
+    const moved = await e2e.hub.db.selectFrom('customer_identities').select('customer_id').where('value', '=', PHONE).executeTakeFirstOrThrow();
     expect(moved.customer_id).toBe(chatConversation.customer_id);
 
     // Persian: the same panel, right to left.
     await page.getByTestId('lang-switch').click();
     await page.locator('html[dir="rtl"][lang="fa"]').waitFor({ state: 'attached' });
     expect(await page.getByTestId('merge-history').locator('h3').textContent()).toBe('تاریخچهٔ ادغام');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'customers-merged-fa.png'), fullPage: true });
+    await saveScreenshot(page, 'customers-merged-fa.png', { fullPage: true });
     await page.getByTestId('lang-switch').click();
     await page.locator('html[dir="ltr"][lang="en"]').waitFor({ state: 'attached' });
 
@@ -159,10 +130,10 @@ describe('customers screen', () => {
     await record.getByTestId('confirm').click();
     await record.getByTestId('merge-undone').waitFor();
     await expect.poll(() => timelineBodies(page)).toEqual(['Hello, my parcel has not arrived']);
-    const back = await running.hub.db.selectFrom('customer_identities').select('customer_id').where('value', '=', PHONE).executeTakeFirstOrThrow();
+    const back = await e2e.hub.db.selectFrom('customer_identities').select('customer_id').where('value', '=', PHONE).executeTakeFirstOrThrow();
     expect(back.customer_id).toBe(smsCustomer.customer_id);
-    const smsConversation = await running.hub.db.selectFrom('conversations').select('customer_id').where('channel', '=', 'sms').executeTakeFirstOrThrow();
+    const smsConversation = await e2e.hub.db.selectFrom('conversations').select('customer_id').where('channel', '=', 'sms').executeTakeFirstOrThrow();
     expect(smsConversation.customer_id).toBe(smsCustomer.customer_id);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'customers-undone-en.png'), fullPage: true });
+    await saveScreenshot(page, 'customers-undone-en.png', { fullPage: true });
   });
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { adminClient, chatSocket, createAgent, isolate, startHub, testConfig, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
+import { type Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../helpers/browser.js';
+import { acceptOffer, consoleSuite, goAvailable } from '../helpers/console-e2e.js';
+import { chatSocket, createAgent, type ChatSocket } from '../helpers/hub.js';
 
 // The conversation view in a real browser against a hub with real services:
 // the customer's earlier conversation pages in as the agent scrolls up (the
@@ -12,42 +12,17 @@ import { adminClient, chatSocket, createAgent, isolate, startHub, testConfig, ty
 // English and in Persian (right to left).
 
 const EARLIER_MESSAGES = 45;
-const iso = isolate('e2e_notes_history');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-let context: BrowserContext | undefined;
+const e2e = consoleSuite('e2e_notes_history');
 let page: Page;
 let visitor: ChatSocket;
 
-beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await screenshotFailure(ctx.task.name, [page]);
-});
-
-afterAll(async () => {
+afterAll(() => {
   visitor?.disconnect();
-  await context?.close().catch(() => undefined);
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
 });
 
 async function say(body: string): Promise<void> {
   const ack = await visitor.timeout(10_000).emitWithAck('message', { clientId: randomUUID(), body });
   expect(ack.ok).toBe(true);
-}
-
-async function acceptOffer(): Promise<void> {
-  const popup = page.getByTestId('offer-popup');
-  await popup.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.getByTestId('offer-accept').click();
-  await popup.waitFor({ state: 'hidden' });
 }
 
 /** Where a history message sits from the top of the conversation's scroll area, in pixels (negative: above it). */
@@ -66,30 +41,24 @@ const scrollToTop = () => page.evaluate(`document.querySelector('.conversation-s
 
 describe('conversation view: customer history and @mentions', () => {
   it('pages the earlier conversation in while scrolling up, keeping the place; "@" suggests colleagues in English and Persian', async () => {
-    const sara = await createAgent(running.url, admin, { name: 'Sara Ahmadi' });
-    await createAgent(running.url, admin, { name: 'Nima Sadeghi' });
-    await createAgent(running.url, admin, { name: 'Niloufar Karimi' });
-    await createAgent(running.url, admin, { name: 'نیلوفر احمدی' });
+    const sara = await createAgent(e2e.url, e2e.admin, { name: 'Sara Ahmadi' });
+    await createAgent(e2e.url, e2e.admin, { name: 'Nima Sadeghi' });
+    await createAgent(e2e.url, e2e.admin, { name: 'Niloufar Karimi' });
+    await createAgent(e2e.url, e2e.admin, { name: 'نیلوفر احمدی' });
 
-    context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await page.goto(running.url + '/');
-    await page.getByTestId('login-email').fill(sara.email);
-    await page.getByTestId('login-password').fill(sara.password);
-    await page.getByTestId('login-submit').click();
-    await expect.poll(() => page.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
-    await page.getByTestId('presence-select').selectOption('available');
+    page = await e2e.openConsole(sara);
+    await goAvailable(page);
 
     // A long first visit, closed; then the customer comes back.
-    const chat = await chatSocket(running.url, { name: 'Kaveh' });
+    const chat = await chatSocket(e2e.url, { name: 'Kaveh' });
     visitor = chat.socket;
     await say('visit 1, message 1');
-    await acceptOffer();
+    await acceptOffer(page);
     for (let i = 2; i <= EARLIER_MESSAGES; i += 1) await say(`visit 1, message ${i}`);
-    const first = await running.hub.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow();
+    const first = await e2e.hub.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow();
     expect((await sara.client.json('POST', `/api/conversations/${first.id}/close`)).status).toBe(200);
     await say('Hello again, about my last question');
-    await acceptOffer();
+    await acceptOffer(page);
     await page.getByTestId('message').first().waitFor();
 
     // The newest page of the earlier visit is above the new one, oldest first; the view shows the newest message.
@@ -112,7 +81,7 @@ describe('conversation view: customer history and @mentions', () => {
     await expect.poll(historyCount).toBe(EARLIER_MESSAGES);
     expect(await page.getByTestId('history-start').textContent()).toBe('Beginning of the customer’s history.');
     expect(await history.getByTestId('history-message').first().textContent()).toContain('visit 1, message 1');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'conversation-history-en.png') });
+    await saveScreenshot(page, 'conversation-history-en.png');
 
     // "@ni" lists Niloufar and Nima (never Sara herself); arrows and Enter pick Nima.
     await page.getByTestId('note-open').click();
@@ -123,7 +92,7 @@ describe('conversation view: customer history and @mentions', () => {
     expect(await note.getAttribute('aria-expanded')).toBe('true');
     await note.press('ArrowDown');
     expect(await note.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'mention-suggestions-en.png') });
+    await saveScreenshot(page, 'mention-suggestions-en.png');
     await note.press('Enter');
     await expect.poll(() => note.inputValue()).toBe('Please check the address @Nima Sadeghi ');
     expect(await options.count()).toBe(0);
@@ -139,7 +108,7 @@ describe('conversation view: customer history and @mentions', () => {
     const list = await page.getByTestId('mention-list').boundingBox();
     const field = await note.boundingBox();
     expect(Math.abs(list!.x + list!.width - (field!.x + field!.width))).toBeLessThan(2);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'mention-suggestions-fa.png') });
+    await saveScreenshot(page, 'mention-suggestions-fa.png');
     await note.press('Escape');
     expect(await options.count()).toBe(0);
     expect(await note.isVisible()).toBe(true);

@@ -1,23 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { adminClient, createAgent, isolate, startHub, testConfig, type Client, type RunningHub } from '../helpers/hub.js';
+import { type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { saveConsoleScreenshot as shot } from '../helpers/browser.js';
+import { consoleSuite } from '../helpers/console-e2e.js';
+import { createAgent } from '../helpers/hub.js';
 
 // The Reports page in a real browser over a known, hand-built history: a
 // supervisor picks a date range, reads the figures of a queue and of each agent
 // (one conversation handed from Ann to Bob), sees them in Persian with Jalali
 // dates, and downloads the CSV.
 
-const iso = isolate('e2e_reports');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
+const e2e = consoleSuite('e2e_reports');
 
 // 10:00 in Tehran on 2026-11-10 (19 Aban 1405).
 const B = Date.parse('2026-11-10T06:30:00Z');
@@ -28,7 +23,7 @@ let ann: Awaited<ReturnType<typeof createAgent>>;
 let bob: Awaited<ReturnType<typeof createAgent>>;
 
 async function seed(): Promise<void> {
-  const db = running.hub.db;
+  const db = e2e.hub.db;
   const q = await sql<{ id: string }>`insert into queues (name, channel, sl_threshold_seconds, wrap_up_seconds) values (${QUEUE}, 'webchat', 30, 10) returning id`.execute(db);
   queueId = q.rows[0]!.id;
   const conversation = async (p: { agent: string | null; closed: number; assigned: number | null; start: number; messages: [string | null, number][]; csat?: number }) => {
@@ -70,53 +65,18 @@ async function seed(): Promise<void> {
 }
 
 beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  ann = await createAgent(running.url, admin, { name: 'Ann Report' });
-  bob = await createAgent(running.url, admin, { name: 'Bob Report' });
+  ann = await createAgent(e2e.url, e2e.admin, { name: 'Ann Report' });
+  bob = await createAgent(e2e.url, e2e.admin, { name: 'Bob Report' });
   await seed();
-  browser = await launchChromium();
 });
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
-});
-
-async function shot(page: Page, name: string): Promise<void> {
-  const viewport = page.viewportSize() ?? { width: 1280, height: 860 };
-  const needed = Number(
-    await page.evaluate(`(() => {
-      const area = document.querySelector('.page');
-      return area ? area.getBoundingClientRect().top + area.scrollHeight : document.documentElement.scrollHeight;
-    })()`),
-  );
-  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.ceil(needed)) });
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
-  await page.setViewportSize(viewport);
-}
 
 const cells = async (page: Page, id: string) => page.locator(`[data-testid="reports-row"][data-id="${id}"] td`).allTextContents();
 
 describe('Reports page', () => {
   it('a supervisor reads a known day per queue and per agent, in English and Persian, and downloads the CSV', async () => {
-    const supervisor = await createAgent(running.url, admin, { name: 'Sima Supervisor', role: 'supervisor' });
+    const supervisor = await createAgent(e2e.url, e2e.admin, { name: 'Sima Supervisor', role: 'supervisor' });
     // The browser's zone is the report's: Tehran days.
-    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Tehran', viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    pages.push(page);
-    await page.goto(running.url + '/');
-    await page.getByTestId('login-email').fill(supervisor.email);
-    await page.getByTestId('login-password').fill(supervisor.password);
-    await page.getByTestId('login-submit').click();
+    const page = await e2e.openConsole(supervisor, { timezoneId: 'Asia/Tehran', viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     await page.getByTestId('nav-reports').click();
     await page.getByTestId('reports-page').waitFor();
 

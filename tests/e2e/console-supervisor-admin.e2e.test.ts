@@ -1,105 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OfferDto } from '../../src/contracts/index.js';
-import {
-  ADMIN,
-  adminClient,
-  agentSocket,
-  chatSocket,
-  createAgent,
-  isolate,
-  nextEvent,
-  startHub,
-  testConfig,
-  type AgentSocket,
-  type ChatSocket,
-  type Client,
-  type RunningHub,
-} from '../helpers/hub.js';
+import { saveConsoleScreenshot as shot } from '../helpers/browser.js';
+import { consoleSuite } from '../helpers/console-e2e.js';
+import { ADMIN, agentSocket, chatSocket, createAgent, nextEvent, type AgentSocket, type ChatSocket } from '../helpers/hub.js';
 
 // The supervisor dashboard and the admin screens in a real browser against a
 // hub with real services: live queue figures while a visitor waits and after an
 // agent answers, admin forms that show the hub's own field errors, and the
 // banner while the hub is away.
 
-const iso = isolate('e2e_console_sup');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
+const e2e = consoleSuite('e2e_console_sup');
+const SCREEN = { viewport: { width: 1280, height: 860 } };
 const sockets: (ChatSocket | AgentSocket)[] = [];
 
-beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') {
-    await screenshotFailure(ctx.task.name, pages);
-  }
+afterEach(() => {
   for (const s of sockets.splice(0)) s.disconnect();
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
-});
-
-async function newPage(locale = 'en-GB'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  // The hub keeps each user's chosen language: a test that switched to Persian would otherwise
-  // hand it on to the next test that signs in as the same user. Each starts from the browser's.
-  await running.hub.db.updateTable('users').set({ language: null }).where('email', '=', email.toLowerCase()).execute();
-  await page.goto(running.url + '/');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('presence-select').waitFor();
-}
-
-/**
- * Saves a screenshot of the whole screen. The console scrolls inside its page
- * area, not the document, so the viewport is grown to fit that area first.
- */
-async function shot(page: Page, name: string): Promise<void> {
-  const viewport = page.viewportSize() ?? { width: 1280, height: 860 };
-  // A string, not a function: the tests compile without the DOM library.
-  const needed = Number(
-    await page.evaluate(`(() => {
-      const area = document.querySelector('.page');
-      return area ? area.getBoundingClientRect().top + area.scrollHeight : document.documentElement.scrollHeight;
-    })()`),
-  );
-  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.ceil(needed)) });
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
-  await page.setViewportSize(viewport);
-}
 
 const tile = (page: Page, queue: string) => page.locator(`[data-testid="queue-tile"][data-queue-name="${queue}"]`);
 const num = async (page: Page, selector: string, attr: string) => Number(await page.locator(selector).first().getAttribute(attr));
 
 describe('supervisor dashboard', () => {
   it("shows a waiting visitor on the queue's tile, then 0 waiting and 1 answered once an agent accepts", async () => {
-    const supervisor = await createAgent(running.url, admin, { name: 'Mina Supervisor', role: 'supervisor' });
-    const agent = await createAgent(running.url, admin, { name: 'Ali Agent' });
-    const page = await newPage();
-    await signIn(page, supervisor.email, supervisor.password);
+    const supervisor = await createAgent(e2e.url, e2e.admin, { name: 'Mina Supervisor', role: 'supervisor' });
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Ali Agent' });
+    const page = await e2e.openConsole(supervisor, SCREEN);
     // A supervisor lands on the dashboard; the nav offers the conversations too, not the admin screens.
     await page.getByTestId('supervisor-dashboard').waitFor();
     expect(await page.getByTestId('nav-admin').count()).toBe(0);
@@ -108,7 +35,7 @@ describe('supervisor dashboard', () => {
     expect(await webchat.getByTestId('tile-waiting').getAttribute('data-value')).toBe('0');
 
     // A visitor writes while no agent is available: the tile shows them waiting.
-    const visitor = await chatSocket(running.url, { name: 'Waiting Visitor' });
+    const visitor = await chatSocket(e2e.url, { name: 'Waiting Visitor' });
     sockets.push(visitor.socket);
     const ack = await visitor.socket.timeout(10_000).emitWithAck('message', { clientId: randomUUID(), body: 'Is anybody there?' });
     expect(ack.ok).toBe(true);
@@ -121,7 +48,7 @@ describe('supervisor dashboard', () => {
     await shot(page, 'supervisor-en.png');
 
     // An agent comes online and accepts the offer.
-    const s = await agentSocket(running.url, agent.client);
+    const s = await agentSocket(e2e.url, agent.client);
     sockets.push(s);
     const offered = nextEvent<OfferDto>(s, 'offer', 15_000);
     const presence = await s.timeout(5_000).emitWithAck('presence:set', { status: 'available' });
@@ -157,9 +84,8 @@ describe('supervisor dashboard', () => {
 describe('admin screens', () => {
   it('creates a queue through the form and shows the hub’s field errors next to the fields', async () => {
     // Someone has the skills the new queue will ask for.
-    await createAgent(running.url, admin, { name: 'Vida Vip', skills: [{ skill: 'vip', level: 5 }, { skill: 'premium', level: 3 }] });
-    const page = await newPage();
-    await signIn(page, ADMIN.email, ADMIN.password);
+    await createAgent(e2e.url, e2e.admin, { name: 'Vida Vip', skills: [{ skill: 'vip', level: 5 }, { skill: 'premium', level: 3 }] });
+    const page = await e2e.openConsole(ADMIN, SCREEN);
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('admin-tab-queues').click();
     await page.getByTestId('queues-table').waitFor();
@@ -197,7 +123,7 @@ describe('admin screens', () => {
     expect(await row.getByTestId('queue-requirement-text').textContent()).toBe('vip ≥ 2 and premium');
 
     // Stored as typed.
-    const { body } = await admin.json<{ queues: { name: string; requirement: unknown; serviceLevel: unknown; escalation: unknown }[] }>('GET', '/api/queues');
+    const { body } = await e2e.admin.json<{ queues: { name: string; requirement: unknown; serviceLevel: unknown; escalation: unknown }[] }>('GET', '/api/queues');
     const stored = body.queues.find((q) => q.name === 'vip-chat');
     expect(stored?.requirement).toEqual({ all: [{ skill: 'vip', minLevel: 2 }, { skill: 'premium' }] });
     expect(stored?.serviceLevel).toEqual({ targetFraction: 0.8, thresholdSeconds: 30 });
@@ -216,7 +142,7 @@ describe('admin screens', () => {
     await form.getByTestId('queue-wrapup').fill('15');
     await form.getByTestId('queue-save').click();
     await page.getByTestId('admin-saved').waitFor();
-    await expect.poll(async () => (await admin.json<{ queues: { name: string; wrapUpSeconds: number }[] }>('GET', '/api/queues')).body.queues.find((q) => q.name === 'vip-chat')?.wrapUpSeconds).toBe(15);
+    await expect.poll(async () => (await e2e.admin.json<{ queues: { name: string; wrapUpSeconds: number }[] }>('GET', '/api/queues')).body.queues.find((q) => q.name === 'vip-chat')?.wrapUpSeconds).toBe(15);
     await shot(page, 'admin-queues-en.png');
 
     // The same form in Persian, mirrored, with its help texts translated.
@@ -228,9 +154,8 @@ describe('admin screens', () => {
   });
 
   it('creates a user with skills, edits skills and capacity, and shows the hub’s errors per skill row', async () => {
-    const page = await newPage();
-    await signIn(page, ADMIN.email, ADMIN.password);
-    await page.goto(running.url + '/#/admin/users');
+    const page = await e2e.openConsole(ADMIN, SCREEN);
+    await page.goto(e2e.url + '/#/admin/users');
     await page.getByTestId('users-table').waitFor();
     await page.getByTestId('user-new').click();
     const form = page.getByTestId('user-form');
@@ -288,19 +213,18 @@ describe('admin screens', () => {
 
 describe('connection loss', () => {
   it('shows a banner on the console and the dashboard while the hub is away, and refreshes after it returns', async () => {
-    const supervisor = await createAgent(running.url, admin, { name: 'Reza Watch', role: 'supervisor' });
-    const page = await newPage();
-    await signIn(page, supervisor.email, supervisor.password);
+    const supervisor = await createAgent(e2e.url, e2e.admin, { name: 'Reza Watch', role: 'supervisor' });
+    const page = await e2e.openConsole(supervisor, SCREEN);
     await tile(page, 'webchat').waitFor();
-    const port = new URL(running.url).port;
+    const port = new URL(e2e.url).port;
 
-    await running.stop();
+    await e2e.running.stop();
     await page.getByTestId('supervisor-disconnected').waitFor({ timeout: 15_000 });
     await page.getByTestId('agent-disconnected').waitFor({ timeout: 15_000 });
     await shot(page, 'supervisor-disconnected-en.png');
 
     // The hub comes back on the same address; both sockets reconnect by themselves.
-    running = await startHub(testConfig(iso, { PORT: port }));
+    await e2e.restartHub({ PORT: port });
     await page.getByTestId('supervisor-disconnected').waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByTestId('agent-disconnected').waitFor({ state: 'detached', timeout: 20_000 });
     const updated = await page.getByTestId('supervisor-updated').getAttribute('data-at');

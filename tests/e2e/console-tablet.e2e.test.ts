@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
+import { type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCREENSHOTS } from '../helpers/browser.js';
+import { consoleSuite } from '../helpers/console-e2e.js';
 import type { OfferDto } from '../../src/contracts/index.js';
-import { adminClient, agentSocket, chatSocket, createAgent, isolate, nextEvent, startHub, testConfig, type AgentSocket, type ChatSocket, type Client, type RunningHub } from '../helpers/hub.js';
+import { agentSocket, chatSocket, createAgent, nextEvent, type AgentSocket, type ChatSocket, type Client } from '../helpers/hub.js';
 
 // The console on a tablet, held upright (768×1024) and sideways (1024×768), in
 // English and in Persian (mirrored): no screen may scroll the page sideways,
@@ -22,21 +23,14 @@ const LOCALES = [
 /** WCAG 2.5.5 asks for 44 px; 40 px is what the console promises for its main actions. */
 const MIN_TOUCH = 40;
 
-const iso = isolate('e2e_console_tablet');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
+const e2e = consoleSuite('e2e_console_tablet');
 let user: { id: string; email: string; password: string; client: Client };
 let visitor: ChatSocket;
 let agent: AgentSocket;
 let conversationId: string;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
 
 beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
+  const admin = e2e.admin;
   // A number whose IVR checks business hours, so the hours screen has a calendar to open.
   const flow = {
     start: 'hours',
@@ -45,30 +39,21 @@ beforeAll(async () => {
   };
   expect((await admin.json('PUT', '/api/voice/flows/+15005550006', flow)).status).toBe(200);
   // An administrator who also answers chats sees every screen the console has.
-  user = await createAgent(running.url, admin, { name: 'Tara Tablet-Sanjari', role: 'admin' });
+  user = await createAgent(e2e.url, admin, { name: 'Tara Tablet-Sanjari', role: 'admin' });
 
   // A customer with an earlier, closed conversation and an open one assigned to Tara.
-  const chat = await chatSocket(running.url, { name: 'Kourosh Bahrami-Nejad', email: 'kourosh.bahrami@example.com' });
+  const chat = await chatSocket(e2e.url, { name: 'Kourosh Bahrami-Nejad', email: 'kourosh.bahrami@example.com' });
   visitor = chat.socket;
-  agent = await agentSocket(running.url, user.client);
+  agent = await agentSocket(e2e.url, user.client);
   expect((await agent.timeout(5_000).emitWithAck('presence:set', { status: 'available' })).ok).toBe(true);
   const first = await takeNextChat(chat.socket, 'My order #48213 arrived with a broken lid, what can I do about it?');
   expect((await user.client.json('POST', `/api/conversations/${first}/close`)).status).toBe(200);
   conversationId = await takeNextChat(chat.socket, 'سلام، سفارش دوم من هم هنوز نرسیده است. لطفاً بررسی کنید.');
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
-});
-
-afterAll(async () => {
+afterAll(() => {
   visitor?.disconnect();
   agent?.disconnect();
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
 });
 
 /** The visitor writes; Tara accepts the offer (over her own socket, before any browser opens). */
@@ -82,17 +67,7 @@ async function takeNextChat(socket: ChatSocket, body: string): Promise<string> {
 }
 
 async function open(size: (typeof SIZES)[number], locale: (typeof LOCALES)[number]): Promise<Page> {
-  const context = await browser.newContext({ locale: locale.locale, viewport: { width: size.width, height: size.height }, hasTouch: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
-  // Each pass starts from the browser's language, not the one the previous pass left on the hub.
-  await running.hub.db.updateTable('users').set({ language: null }).where('id', '=', user.id).execute();
-  await page.goto(running.url + '/');
-  await page.getByTestId('login-email').fill(user.email);
-  await page.getByTestId('login-password').fill(user.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('presence-select').waitFor();
+  const page = await e2e.openConsole(user, { locale: locale.locale, viewport: { width: size.width, height: size.height }, hasTouch: true });
   expect(await page.evaluate('document.documentElement.dir')).toBe(locale.lang === 'fa' ? 'rtl' : 'ltr');
   return page;
 }

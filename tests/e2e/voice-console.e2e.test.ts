@@ -1,7 +1,7 @@
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
+import { type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../helpers/browser.js';
+import { browserSuite, signIn } from '../helpers/console-e2e.js';
 import { adminClient, createAgent, isolate, startHub, testConfig, type Client, type RunningHub } from '../helpers/hub.js';
 
 // The console's phone in a real browser against real hubs: one without Twilio
@@ -14,9 +14,8 @@ const bare = isolate('e2e_voice_bare');
 const configured = isolate('e2e_voice_cfg');
 let noVoice: RunningHub;
 let withVoice: RunningHub;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
+// Two hubs, so not consoleSuite: the browser and its pages only.
+const browser = browserSuite();
 
 beforeAll(async () => {
   noVoice = await startHub(testConfig(bare));
@@ -29,17 +28,9 @@ beforeAll(async () => {
       TWILIO_TWIML_APP_SID: `AP${'2'.repeat(32)}`,
     }),
   );
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
 });
 
 afterAll(async () => {
-  await browser?.close();
   await noVoice?.stop();
   await withVoice?.stop();
   await bare.cleanup();
@@ -48,19 +39,13 @@ afterAll(async () => {
 
 async function signedIn(hub: RunningHub, admin: Client, name: string, locale: string): Promise<{ page: Page; tokenRequests: () => number; agentId: string }> {
   const agent = await createAgent(hub.url, admin, { name });
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
+  const page = await browser.newPage({ locale });
   let tokens = 0;
   page.on('request', (r) => {
     if (new URL(r.url()).pathname === '/api/voice/token') tokens += 1;
   });
   await page.goto(hub.url + '/');
-  await page.getByTestId('login-email').fill(agent.email);
-  await page.getByTestId('login-password').fill(agent.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('presence-select').waitFor();
+  await signIn(page, agent);
   return { page, tokenRequests: () => tokens, agentId: agent.id };
 }
 
@@ -73,7 +58,7 @@ describe('the console phone in a browser', () => {
     expect(note).toContain('تماس از مرورگر روی این سامانه راه‌اندازی نشده است');
     expect(note).toContain('TWILIO_API_KEY');
     expect(note).toContain('TWILIO_TWIML_APP_SID');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'voice-not-configured-fa.png') });
+    await saveScreenshot(page, 'voice-not-configured-fa.png');
 
     // Phone settings: a number that is not E.164 is refused with the hub's reason, nothing saved.
     await page.getByTestId('phone-settings-toggle').click();
@@ -88,7 +73,7 @@ describe('the console phone in a browser', () => {
     await expect.poll(() => page.getByTestId('phone-status').textContent()).toBe('تماس‌ها روی گوشی شما زنگ می‌خورند');
     const saved = await noVoice.hub.db.selectFrom('voice_agent_settings').select(['device', 'phone_number']).where('user_id', '=', agentId).executeTakeFirstOrThrow();
     expect(saved).toEqual({ device: 'phone', phone_number: '+989121234567' });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'voice-phone-settings-fa.png') });
+    await saveScreenshot(page, 'voice-phone-settings-fa.png');
     // The 503 was taken as an answer: the token was asked for once, not in a loop.
     expect(tokenRequests()).toBe(1);
   });
@@ -101,6 +86,6 @@ describe('the console phone in a browser', () => {
     await error.waitFor({ state: 'visible', timeout: 25_000 });
     expect(await error.getAttribute('data-kind')).toBe('network');
     expect(await error.textContent()).toContain('The phone lost its connection to Twilio');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'voice-network-error-en.png') });
+    await saveScreenshot(page, 'voice-network-error-en.png');
   });
 });

@@ -1,75 +1,32 @@
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotFailure, SCREENSHOTS } from '../helpers/browser.js';
-import { adminClient, createAgent, isolate, startHub, testConfig, type Client, type RunningHub } from '../helpers/hub.js';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot as shot } from '../helpers/browser.js';
+import { acceptOffer, consoleSuite, goAvailable } from '../helpers/console-e2e.js';
+import { createAgent } from '../helpers/hub.js';
 
 // Customer satisfaction end to end in real browsers: a visitor chats in the
 // widget, the agent closes the chat in the console, the widget asks for a
 // rating, the visitor rates, and a supervisor sees it in the Reports CSAT.
 
-const iso = isolate('e2e_csat');
-let running: RunningHub;
-let browser: Browser;
-let admin: Client;
-const contexts: BrowserContext[] = [];
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  admin = await adminClient(running.url);
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotFailure(ctx.task.name, pages);
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  pages.length = 0;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 860 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  pages.push(page);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(running.url + '/');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('presence-select').waitFor();
-}
+const e2e = consoleSuite('e2e_csat');
+const SCREEN = { viewport: { width: 1280, height: 860 } };
 
 describe('web-chat rating (CSAT)', () => {
   it('visitor chats → agent closes → widget asks → visitor rates → Reports CSAT shows it', async () => {
-    const agent = await createAgent(running.url, admin, { name: 'Leila Rated' });
-    const supervisor = await createAgent(running.url, admin, { name: 'Omid Watch', role: 'supervisor' });
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Leila Rated' });
+    const supervisor = await createAgent(e2e.url, e2e.admin, { name: 'Omid Watch', role: 'supervisor' });
 
-    const console_ = await newPage();
-    await signIn(console_, agent.email, agent.password);
-    await expect.poll(() => console_.getByTestId('connection-state').getAttribute('class')).toContain('connection-connected');
-    await console_.getByTestId('presence-select').selectOption('available');
-    await expect.poll(() => console_.getByTestId('presence-select').inputValue()).toBe('available');
+    const console_ = await e2e.openConsole(agent, SCREEN);
+    await goAvailable(console_);
 
-    const site = await newPage();
-    await site.goto(running.url + '/widget-demo.html');
+    const site = await e2e.newPage(SCREEN);
+    await site.goto(e2e.url + '/widget-demo.html');
     await site.getByTestId('widget-launcher').click();
     await site.getByTestId('widget-name').fill('Parisa');
     await site.getByTestId('widget-start').click();
     await site.getByTestId('widget-input').fill('Where is my parcel?');
     await site.getByTestId('widget-send').click();
 
-    await console_.getByTestId('offer-popup').waitFor({ state: 'visible', timeout: 15_000 });
-    await console_.getByTestId('offer-accept').click();
+    await acceptOffer(console_);
     await console_.getByTestId('message').filter({ hasText: 'Where is my parcel?' }).waitFor();
     await console_.getByTestId('reply-input').fill('It arrives tomorrow.');
     await console_.getByTestId('reply-send').click();
@@ -90,12 +47,11 @@ describe('web-chat rating (CSAT)', () => {
     await site.getByTestId('widget-rating-submit').click();
     await expect.poll(() => rating.locator('.rating-message').textContent()).toBe('Thank you for your feedback!');
     await shot(site, 'widget-rating-thanks-en.png');
-    const stored = await running.hub.db.selectFrom('csat_responses').select(['score', 'comment']).execute();
+    const stored = await e2e.hub.db.selectFrom('csat_responses').select(['score', 'comment']).execute();
     expect(stored).toEqual([{ score: 4, comment: 'Quick, thanks' }]);
 
     // The supervisor's Reports: today, by agent and by queue.
-    const reports = await newPage();
-    await signIn(reports, supervisor.email, supervisor.password);
+    const reports = await e2e.openConsole(supervisor, SCREEN);
     await reports.getByTestId('nav-reports').click();
     await reports.getByTestId('reports-page').waitFor();
     await reports.getByRole('button', { name: 'Today' }).click();
@@ -112,7 +68,3 @@ describe('web-chat rating (CSAT)', () => {
     await shot(reports, 'reports-csat-en.png');
   }, 90_000);
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
-}

@@ -1,57 +1,24 @@
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium, screenshotFailure } from '../helpers/browser.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, createAgent, isolate, startHub, testConfig, type RunningHub } from '../helpers/hub.js';
+import { describe, expect, it } from 'vitest';
+import { consoleSuite } from '../helpers/console-e2e.js';
+import { createAgent } from '../helpers/hub.js';
 
 // The whole slice in a real browser: a customer writes in the widget on a web
 // page, an agent accepts the offer in the console and replies, the customer sees it.
 
-const iso = isolate('e2e');
-let running: RunningHub;
-let browser: Browser;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  running = await startHub(testConfig(iso));
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') {
-    await screenshotFailure(ctx.task.name, pages);
-  }
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await iso.cleanup();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB' });
-  const page = await context.newPage();
-  pages.push(page);
-  return page;
-}
+const e2e = consoleSuite('e2e');
 
 describe('web chat in the browser', () => {
   it('visitor widget → agent accepts in the console → agent replies → visitor sees the reply', async () => {
-    const admin = await adminClient(running.url);
-    const agent = await createAgent(running.url, admin, { name: 'Sara Console' });
+    const agent = await createAgent(e2e.url, e2e.admin, { name: 'Sara Console' });
 
     // The agent logs in and becomes available.
-    const console_ = await newPage();
-    await console_.goto(running.url + '/');
-    await console_.getByTestId('login-email').fill(agent.email);
-    await console_.getByTestId('login-password').fill(agent.password);
-    await console_.getByTestId('login-submit').click();
+    const console_ = await e2e.openConsole(agent);
     await console_.getByTestId('presence-select').selectOption('available');
     await expect.poll(() => console_.getByTestId('presence-select').inputValue()).toBe('available');
 
     // A customer on a web page opens the widget, fills the pre-chat form and writes.
-    const site = await newPage();
-    await site.goto(running.url + '/widget-demo.html');
+    const site = await e2e.newPage();
+    await site.goto(e2e.url + '/widget-demo.html');
     await site.getByTestId('widget-launcher').click();
     await site.getByTestId('widget-name').fill('Parisa');
     await site.getByTestId('widget-email').fill('parisa@example.com');

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/context.js';
 import type { Lang } from '../i18n/strings.js';
 import { serverNow } from '../util/serverClock.js';
 import { useNow } from '../util/useNow.js';
+import { AdminTable } from './AdminTable.js';
 import { Field } from './Field.js';
 import { FieldError, FormErrors, invalidProps } from './FieldError.js';
 import { fromFailure, NO_ERRORS, unclaimed, type FieldErrors } from './fieldErrors.js';
@@ -112,57 +113,41 @@ export function BusinessHoursAdmin() {
       ))}
       <LoadStatus list={data?.calendars ?? null} error={loadError} onRetry={() => void load()} empty={t('hours.none')} />
       {data !== null && data.calendars.length > 0 && (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="hours-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('hours.col.number')}</th>
-                <th scope="col">{t('hours.col.calendar')}</th>
-                <th scope="col">{t('hours.col.timezone')}</th>
-                <th scope="col">{t('hours.col.now')}</th>
-                <th scope="col">{t('hours.col.usedBy')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('desk.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.calendars.map((c) => (
-                <tr key={keyOf(c)} data-testid="hours-row" data-number={c.number} data-name={c.name} className={editing && keyOf(editing) === keyOf(c) ? 'row-editing' : undefined}>
-                  <td>
-                    <NumberText number={c.number} />
-                    {c.flowName && (
-                      <span className="chip" dir="auto">
-                        {c.flowName}
-                      </span>
-                    )}
-                  </td>
-                  <th scope="row">
-                    <code dir="ltr">{c.name}</code>
-                  </th>
-                  <td>
-                    <bdi dir="ltr">{c.calendar.timezone}</bdi>
-                  </td>
-                  <td>
-                    <StateText state={c.state} />
-                  </td>
-                  <td>{c.usedBy.length > 0 ? <code dir="ltr">{c.usedBy.join(', ')}</code> : <span className="muted">{t('hours.unused')}</span>}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => (setEditing(c), setSaved(null))}
-                      aria-label={t('hours.editNamed', { name: c.name, number: displayNumber(c.number) })}
-                      data-testid="hours-edit"
-                    >
-                      {t('hours.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable testId="hours-table" columns={[t('hours.col.number'), t('hours.col.calendar'), t('hours.col.timezone'), t('hours.col.now'), t('hours.col.usedBy')]}>
+          {data.calendars.map((c) => (
+            <tr key={keyOf(c)} data-testid="hours-row" data-number={c.number} data-name={c.name} className={editing && keyOf(editing) === keyOf(c) ? 'row-editing' : undefined}>
+              <td>
+                <NumberText number={c.number} />
+                {c.flowName && (
+                  <span className="chip" dir="auto">
+                    {c.flowName}
+                  </span>
+                )}
+              </td>
+              <th scope="row">
+                <code dir="ltr">{c.name}</code>
+              </th>
+              <td>
+                <bdi dir="ltr">{c.calendar.timezone}</bdi>
+              </td>
+              <td>
+                <StateText state={c.state} />
+              </td>
+              <td>{c.usedBy.length > 0 ? <code dir="ltr">{c.usedBy.join(', ')}</code> : <span className="muted">{t('hours.unused')}</span>}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => (setEditing(c), setSaved(null))}
+                  aria-label={t('hours.editNamed', { name: c.name, number: displayNumber(c.number) })}
+                  data-testid="hours-edit"
+                >
+                  {t('hours.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </section>
   );

@@ -6,6 +6,7 @@ import { errorText } from '../api/errorText.js';
 import { createCanned, deleteCanned, listCanned, updateCanned, type CannedBody, type CannedResponse, type DeskLanguage } from '../desk/api.js';
 import { LoadStatus } from './LoadStatus.js';
 import { useI18n } from '../i18n/context.js';
+import { AdminTable } from './AdminTable.js';
 import { Field } from './Field.js';
 import { FieldError, FormErrors, invalidProps } from './FieldError.js';
 import { ErrorCollector, fromFailure, NO_ERRORS, unclaimed, type FieldErrors } from './fieldErrors.js';
@@ -89,46 +90,31 @@ export function CannedAdmin() {
       )}
       <LoadStatus list={list} error={loadError} onRetry={() => void load()} empty={t('desk.canned.none')} />
       {list !== null && list.length > 0 && (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="canned-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('desk.canned.titleField')}</th>
-                <th scope="col">{t('desk.canned.shortcut')}</th>
-                <th scope="col">{t('desk.canned.language')}</th>
-                <th scope="col">{t('desk.canned.scope')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('desk.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => (
-                <tr key={c.id} data-testid="canned-row">
-                  <th scope="row">
-                    <bdi>{c.title}</bdi>
-                  </th>
-                  <td>
-                    <code dir="ltr">/{c.shortcut}</code>
-                  </td>
-                  <td>{t(`desk.lang.${c.language}`)}</td>
-                  <td>
-                    {c.queueId === null && c.channel === null && <span className="muted">{t('desk.canned.everywhere')}</span>}
-                    {c.queueId !== null && <bdi>{queueName(c.queueId)}</bdi>} {c.channel !== null && t(`channel.${c.channel}`)}
-                  </td>
-                  <td>
-                    <button type="button" className="link" onClick={() => (setEditing(c), setDone(null))} aria-label={t('desk.canned.editNamed', { name: c.title })}>
-                      {t('desk.canned.edit')}
-                    </button>{' '}
-                    <button type="button" className="link" onClick={() => void remove(c)} aria-label={t('desk.canned.deleteNamed', { name: c.title })}>
-                      {t('desk.canned.delete')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable testId="canned-table" columns={[t('desk.canned.titleField'), t('desk.canned.shortcut'), t('desk.canned.language'), t('desk.canned.scope')]}>
+          {list.map((c) => (
+            <tr key={c.id} data-testid="canned-row">
+              <th scope="row">
+                <bdi>{c.title}</bdi>
+              </th>
+              <td>
+                <code dir="ltr">/{c.shortcut}</code>
+              </td>
+              <td>{t(`desk.lang.${c.language}`)}</td>
+              <td>
+                {c.queueId === null && c.channel === null && <span className="muted">{t('desk.canned.everywhere')}</span>}
+                {c.queueId !== null && <bdi>{queueName(c.queueId)}</bdi>} {c.channel !== null && t(`channel.${c.channel}`)}
+              </td>
+              <td>
+                <button type="button" className="link" onClick={() => (setEditing(c), setDone(null))} aria-label={t('desk.canned.editNamed', { name: c.title })}>
+                  {t('desk.canned.edit')}
+                </button>{' '}
+                <button type="button" className="link" onClick={() => void remove(c)} aria-label={t('desk.canned.deleteNamed', { name: c.title })}>
+                  {t('desk.canned.delete')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </section>
   );

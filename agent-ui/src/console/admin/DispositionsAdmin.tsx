@@ -4,6 +4,7 @@ import { createDisposition, listDispositions, updateDisposition, type Dispositio
 import { DispositionRequirement } from './DispositionRequirement.js';
 import { LoadStatus } from './LoadStatus.js';
 import { useI18n } from '../i18n/context.js';
+import { AdminTable } from './AdminTable.js';
 import { Field } from './Field.js';
 import { FieldError, FormErrors, invalidProps } from './FieldError.js';
 import { ErrorCollector, fromFailure, NO_ERRORS, unclaimed, type FieldErrors } from './fieldErrors.js';
@@ -80,50 +81,35 @@ export function DispositionsAdmin() {
       )}
       <LoadStatus list={list} error={loadError} onRetry={() => void load()} empty={t('desk.disp.none')} />
       {list !== null && list.length > 0 && (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="disp-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('desk.disp.code')}</th>
-                <th scope="col">{t('desk.disp.labelEn')}</th>
-                <th scope="col">{t('desk.disp.labelFa')}</th>
-                <th scope="col">{t('desk.disp.active')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('desk.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((d) => (
-                <tr key={d.id} data-testid="disp-row" className={d.active ? undefined : 'row-idle'}>
-                  <th scope="row">
-                    <code dir="ltr">{d.code}</code>
-                  </th>
-                  <td>
-                    <bdi>{d.labelEn}</bdi>
-                  </td>
-                  <td>
-                    <bdi>{d.labelFa}</bdi>
-                  </td>
-                  <td>{t(d.active ? 'desk.disp.active' : 'desk.disp.inactive')}</td>
-                  <td>
-                    <button type="button" className="link" onClick={() => (setEditing(d), setSaved(null))} aria-label={t('desk.canned.editNamed', { name: label(d) })}>
-                      {t('desk.canned.edit')}
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => void toggle(d)}
-                      aria-label={t(d.active ? 'desk.disp.deactivateNamed' : 'desk.disp.activateNamed', { name: label(d) })}
-                    >
-                      {t(d.active ? 'desk.disp.deactivate' : 'desk.disp.activate')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable testId="disp-table" columns={[t('desk.disp.code'), t('desk.disp.labelEn'), t('desk.disp.labelFa'), t('desk.disp.active')]}>
+          {list.map((d) => (
+            <tr key={d.id} data-testid="disp-row" className={d.active ? undefined : 'row-idle'}>
+              <th scope="row">
+                <code dir="ltr">{d.code}</code>
+              </th>
+              <td>
+                <bdi>{d.labelEn}</bdi>
+              </td>
+              <td>
+                <bdi>{d.labelFa}</bdi>
+              </td>
+              <td>{t(d.active ? 'desk.disp.active' : 'desk.disp.inactive')}</td>
+              <td>
+                <button type="button" className="link" onClick={() => (setEditing(d), setSaved(null))} aria-label={t('desk.canned.editNamed', { name: label(d) })}>
+                  {t('desk.canned.edit')}
+                </button>{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => void toggle(d)}
+                  aria-label={t(d.active ? 'desk.disp.deactivateNamed' : 'desk.disp.activateNamed', { name: label(d) })}
+                >
+                  {t(d.active ? 'desk.disp.deactivate' : 'desk.disp.activate')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </section>
   );

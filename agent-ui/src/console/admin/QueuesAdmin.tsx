@@ -3,6 +3,7 @@ import { listQueues, type QueueRow } from '../api/endpoints.js';
 import { errorText } from '../api/errorText.js';
 import { ChannelBadge } from '../conversations/ChannelBadge.js';
 import { useI18n } from '../i18n/context.js';
+import { AdminTable } from './AdminTable.js';
 import type { Saved } from './saved.js';
 import { exprText } from './exprText.js';
 import { QueueForm } from './QueueForm.js';
@@ -80,75 +81,59 @@ export function QueuesAdmin() {
       )}
       {queues === null && loadError === null && <p className="muted">{t('common.loading')}</p>}
       {queues && (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="queues-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.channel')}</th>
-                <th scope="col">{t('admin.requirement')}</th>
-                <th scope="col">{t('admin.priority')}</th>
-                <th scope="col">{t('admin.serviceLevel')}</th>
-                <th scope="col">{t('admin.strategy')}</th>
-                <th scope="col">{t('admin.escalation')}</th>
-                <th scope="col">{t('admin.wrapUp')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.map((q) => (
-                <tr key={q.id} data-testid="queue-row" data-queue-name={q.name}>
-                  <th scope="row">
-                    <bdi>{q.name}</bdi>
-                    {q.isDefault && <span className="chip">{t('admin.default')}</span>}
-                  </th>
-                  <td>
-                    <ChannelBadge channel={q.channel} />
-                  </td>
-                  <td data-testid="queue-requirement-text">
-                    {q.requirement === null ? <span className="muted">{t('admin.anyAgent')}</span> : <bdi dir="ltr">{exprText(q.requirement, t)}</bdi>}
-                  </td>
-                  <td className="num">{number(q.priority)}</td>
-                  <td>{t('sup.slTarget', { target: percent(q.serviceLevel.targetFraction), seconds: q.serviceLevel.thresholdSeconds })}</td>
-                  <td>{t(`strategy.${q.strategy}`)}</td>
-                  <td>
-                    {q.escalation.length === 0 ? (
-                      <span className="muted">{t('sup.none')}</span>
-                    ) : (
-                      <ol className="compact-list">
-                        {q.escalation.map((s, i) => (
-                          <li key={i}>
-                            {t('admin.stepSummary', { seconds: s.afterSeconds })}
-                            {s.lowerMinLevelBy !== undefined && ` · ${t('admin.stepLower', { n: s.lowerMinLevelBy })}`}
-                            {s.alsoAccept !== undefined && ` · ${t('admin.stepAlso', { expr: exprText(s.alsoAccept, t) })}`}
-                            {s.overflowToQueueId !== undefined && ` · ${t('admin.stepOverflow', { queue: nameOf(s.overflowToQueueId) })}`}
-                          </li>
-                        ))}
-                      </ol>
-                    )}
-                  </td>
-                  <td className="num">{t('admin.secondsValue', { seconds: q.wrapUpSeconds })}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => {
-                        setEditing({ kind: 'edit', id: q.id });
-                        setSaved(null);
-                      }}
-                      aria-label={t('admin.editNamed', { name: q.name })}
-                      data-testid="queue-edit"
-                    >
-                      {t('admin.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          testId="queues-table"
+          columns={[t('admin.name'), t('admin.channel'), t('admin.requirement'), t('admin.priority'), t('admin.serviceLevel'), t('admin.strategy'), t('admin.escalation'), t('admin.wrapUp')]}
+        >
+          {queues.map((q) => (
+            <tr key={q.id} data-testid="queue-row" data-queue-name={q.name}>
+              <th scope="row">
+                <bdi>{q.name}</bdi>
+                {q.isDefault && <span className="chip">{t('admin.default')}</span>}
+              </th>
+              <td>
+                <ChannelBadge channel={q.channel} />
+              </td>
+              <td data-testid="queue-requirement-text">
+                {q.requirement === null ? <span className="muted">{t('admin.anyAgent')}</span> : <bdi dir="ltr">{exprText(q.requirement, t)}</bdi>}
+              </td>
+              <td className="num">{number(q.priority)}</td>
+              <td>{t('sup.slTarget', { target: percent(q.serviceLevel.targetFraction), seconds: q.serviceLevel.thresholdSeconds })}</td>
+              <td>{t(`strategy.${q.strategy}`)}</td>
+              <td>
+                {q.escalation.length === 0 ? (
+                  <span className="muted">{t('sup.none')}</span>
+                ) : (
+                  <ol className="compact-list">
+                    {q.escalation.map((s, i) => (
+                      <li key={i}>
+                        {t('admin.stepSummary', { seconds: s.afterSeconds })}
+                        {s.lowerMinLevelBy !== undefined && ` · ${t('admin.stepLower', { n: s.lowerMinLevelBy })}`}
+                        {s.alsoAccept !== undefined && ` · ${t('admin.stepAlso', { expr: exprText(s.alsoAccept, t) })}`}
+                        {s.overflowToQueueId !== undefined && ` · ${t('admin.stepOverflow', { queue: nameOf(s.overflowToQueueId) })}`}
+                      </li>
+                    ))}
+                  </ol>
+                )}
+              </td>
+              <td className="num">{t('admin.secondsValue', { seconds: q.wrapUpSeconds })}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    setEditing({ kind: 'edit', id: q.id });
+                    setSaved(null);
+                  }}
+                  aria-label={t('admin.editNamed', { name: q.name })}
+                  data-testid="queue-edit"
+                >
+                  {t('admin.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </section>
   );

@@ -3,6 +3,7 @@ import type { Role } from '../../../../src/contracts/index.js';
 import { createUser, listUsers, setAgentCapacity, setUserSkills, type UserRow } from '../api/endpoints.js';
 import { errorText } from '../api/errorText.js';
 import { useI18n } from '../i18n/context.js';
+import { AdminTable } from './AdminTable.js';
 import type { Saved, SavedKey } from './saved.js';
 import { Field } from './Field.js';
 import { FieldError, FormErrors, invalidProps } from './FieldError.js';
@@ -92,67 +93,51 @@ export function UsersAdmin() {
       )}
       {users === null && loadError === null && <p className="muted">{t('common.loading')}</p>}
       {users && (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="users-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.email')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.capacity')}</th>
-                <th scope="col">{t('admin.skills')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id} data-testid="user-row" data-user-email={u.email} className={u.disabled ? 'row-idle' : undefined}>
-                  <th scope="row">
-                    <bdi>{u.name}</bdi>
-                    {u.disabled && <span className="chip">{t('admin.disabled')}</span>}
-                  </th>
-                  <td>
-                    <bdi dir="ltr">{u.email}</bdi>
-                  </td>
-                  <td>{t(`role.${u.role}`)}</td>
-                  <td className="num" data-testid="user-capacity">
-                    {u.capacity === null ? t('sup.none') : number(u.capacity)}
-                  </td>
-                  <td>
-                    {u.skills.length === 0 ? (
-                      <span className="muted">{t('sup.none')}</span>
-                    ) : (
-                      <span className="chips">
-                        {u.skills.map((s) => (
-                          <span key={s.skill} className="chip" dir="ltr">
-                            {s.skill} <b>{number(s.level)}</b>
-                          </span>
-                        ))}
+        <AdminTable testId="users-table" columns={[t('admin.name'), t('admin.email'), t('admin.role'), t('admin.capacity'), t('admin.skills')]}>
+          {users.map((u) => (
+            <tr key={u.id} data-testid="user-row" data-user-email={u.email} className={u.disabled ? 'row-idle' : undefined}>
+              <th scope="row">
+                <bdi>{u.name}</bdi>
+                {u.disabled && <span className="chip">{t('admin.disabled')}</span>}
+              </th>
+              <td>
+                <bdi dir="ltr">{u.email}</bdi>
+              </td>
+              <td>{t(`role.${u.role}`)}</td>
+              <td className="num" data-testid="user-capacity">
+                {u.capacity === null ? t('sup.none') : number(u.capacity)}
+              </td>
+              <td>
+                {u.skills.length === 0 ? (
+                  <span className="muted">{t('sup.none')}</span>
+                ) : (
+                  <span className="chips">
+                    {u.skills.map((s) => (
+                      <span key={s.skill} className="chip" dir="ltr">
+                        {s.skill} <b>{number(s.level)}</b>
                       </span>
-                    )}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => {
-                        setEditing(u.id);
-                        setCreating(false);
-                        setSaved(null);
-                      }}
-                      aria-label={t('admin.editNamed', { name: u.name })}
-                      data-testid="user-edit"
-                    >
-                      {t('admin.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    ))}
+                  </span>
+                )}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    setEditing(u.id);
+                    setCreating(false);
+                    setSaved(null);
+                  }}
+                  aria-label={t('admin.editNamed', { name: u.name })}
+                  data-testid="user-edit"
+                >
+                  {t('admin.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </section>
   );

@@ -36,7 +36,6 @@ export const en = {
   'desk.save': 'Save',
   'desk.saving': 'Saving…',
   'desk.cancel': 'Cancel',
-  'desk.actions': 'Actions',
   'desk.loadFailed': 'Could not load: {message}',
   'desk.saveFailed': 'Could not save: {message}',
 
@@ -130,7 +129,6 @@ export const fa: Record<keyof typeof en, string> = {
   'desk.save': 'ذخیره',
   'desk.saving': 'در حال ذخیره…',
   'desk.cancel': 'انصراف',
-  'desk.actions': 'کارها',
   'desk.loadFailed': 'بارگیری ممکن نشد: {message}',
   'desk.saveFailed': 'ذخیره ممکن نشد: {message}',
 
