@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDto, OfferDto, StaffViewerDto } from '../../src/contracts/index.js';
 import {
   adminClient,
@@ -27,6 +27,12 @@ beforeAll(async () => {
   admin = await adminClient(hubA.url);
 });
 
+/** Each test's agent consoles, closed even when it fails: a console left available would take the next test's chat. */
+const opened: AgentSocket[] = [];
+afterEach(() => {
+  for (const ws of opened.splice(0)) ws.close();
+});
+
 afterAll(async () => {
   await hubB?.stop();
   await hubA?.stop();
@@ -37,6 +43,7 @@ afterAll(async () => {
 async function assignedChat(name: string) {
   const agent = await createAgent(hubA.url, admin, { name });
   const ws = await agentSocket(hubA.url, agent.client);
+  opened.push(ws);
   await ws.emitWithAck('presence:set', { status: 'available' });
   const visitor = await chatSocket(hubA.url, { name: `Visitor of ${name}` });
   const offerP = nextEvent<OfferDto>(ws, 'offer');
