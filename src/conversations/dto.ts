@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { ConversationDto, CustomerSummary, MessageDto } from '../contracts/index.js';
 import type { Db, Tx } from '../db/index.js';
 import type { MessageRow } from '../db/schema.js';
@@ -21,23 +22,31 @@ export function toMessageDto(row: MessageRow, authorName: string | null = null):
 }
 
 export async function customerSummary(db: Q, customerId: string): Promise<CustomerSummary> {
-  const customer = await db.selectFrom('customers').select(['id', 'display_name', 'profile']).where('id', '=', customerId).executeTakeFirstOrThrow();
-  const identities = await db
-    .selectFrom('customer_identities')
-    .select(['kind', 'value'])
-    .where('customer_id', '=', customerId)
-    .where('kind', '!=', 'visitor') // a visitor identity is a token hash: nothing a human needs
-    .orderBy('created_at')
-    .execute();
-  return { id: customer.id, name: customer.display_name, identities, unverifiedEmail: customer.profile.email ?? null };
+  const customer = await db
+    .selectFrom('customers')
+    .select(['id', 'display_name', 'profile', readableIdentities(sql.ref('customers.id')).as('identities')])
+    .where('id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  return { id: customer.id, name: customer.display_name, identities: customer.identities, unverifiedEmail: customer.profile.email ?? null };
+}
+
+/**
+ * A customer's identities as a subquery (one JSON array, oldest first), so a DTO with its customer
+ * is one query. A visitor identity is a token hash: nothing a human needs, so it is left out.
+ */
+export function readableIdentities(customerId: RawBuilder<unknown>): RawBuilder<CustomerSummary['identities']> {
+  return sql<CustomerSummary['identities']>`(
+    select coalesce(json_agg(json_build_object('kind', ci.kind, 'value', ci.value) order by ci.created_at, ci.id), '[]'::json)
+    from customer_identities ci where ci.customer_id = ${customerId} and ci.kind <> 'visitor')`;
 }
 
 export async function conversationDto(db: Q, conversationId: string): Promise<ConversationDto | null> {
   const row = await db
     .selectFrom('conversations')
     .leftJoin('queues', 'queues.id', 'conversations.queue_id')
+    .innerJoin('customers', 'customers.id', 'conversations.customer_id')
     .selectAll('conversations')
-    .select('queues.name as queue_name')
+    .select(['queues.name as queue_name', 'customers.display_name', 'customers.profile', readableIdentities(sql.ref('customers.id')).as('identities')])
     .where('conversations.id', '=', conversationId)
     .executeTakeFirst();
   if (!row) return null;
@@ -46,7 +55,7 @@ export async function conversationDto(db: Q, conversationId: string): Promise<Co
     channel: row.channel,
     status: row.status,
     queue: row.queue_name,
-    customer: await customerSummary(db, row.customer_id),
+    customer: { id: row.customer_id, name: row.display_name, identities: row.identities, unverifiedEmail: row.profile.email ?? null },
     assignedAgentId: row.assigned_agent_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

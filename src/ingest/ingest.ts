@@ -30,17 +30,19 @@ export class Ingest {
   ) {}
 
   async ingest(event: InboundEvent): Promise<IngestResult> {
-    const existing = await this.findExisting(event.channel, event.externalId);
-    if (existing) return existing;
     let result: IngestResult;
     try {
-      result = await this.db.transaction().execute((tx) => this.write(tx, event));
+      // Straight to the write, without looking for the message first: repeats are rare, and the
+      // unique key on (channel, external_id) catches them inside the transaction, which then
+      // rolls back whatever it had done. The two reads the write starts from go first, side by
+      // side: read committed would show the transaction nothing newer, and it stays shorter.
+      const [known, queue] = await Promise.all([knownIdentities(this.db, event.identities), queueFor(this.db, event.channel, event.queueName)]);
+      result = await this.db.transaction().execute((tx) => this.write(tx, event, known, queue));
     } catch (err) {
-      // Lost a race with the same message arriving twice at once: the other write won.
-      if (err instanceof DuplicateMessage) {
-        const stored = await this.findExisting(event.channel, event.externalId);
-        if (stored) return stored;
-      }
+      // A repeat (or the same message arriving twice at once: the other write won). Any other
+      // failure of a message already stored also answers with the stored one, as it always has.
+      const stored = await this.findExisting(event.channel, event.externalId).catch(() => null);
+      if (stored) return stored;
       throw err;
     }
     this.events.emit('message.created', {
@@ -67,8 +69,8 @@ export class Ingest {
     return { duplicate: true, customerId: customer_id, conversationId: message.conversation_id, message, taskId: null };
   }
 
-  private async write(tx: Tx, event: InboundEvent): Promise<IngestResult> {
-    const customerId = await resolveCustomer(tx, event.identities, event.customerName ?? null);
+  private async write(tx: Tx, event: InboundEvent, known: KnownIdentity[], queue: QueueChoice): Promise<IngestResult> {
+    const customerId = await resolveCustomer(tx, event.identities, event.customerName ?? null, known);
     if (event.unverifiedEmail) {
       await tx
         .updateTable('customers')
@@ -76,7 +78,6 @@ export class Ingest {
         .where('id', '=', customerId)
         .execute();
     }
-    const queue = await queueFor(tx, event.channel, event.queueName);
     const conversationId =
       (await threadedConversation(tx, event.threadConversationId, customerId, event.channel)) ?? (await openConversation(tx, customerId, event.channel, queue.id));
     if (event.conversationMeta) {
@@ -147,28 +148,48 @@ export class Ingest {
   }
 }
 
-/** The first identity already known picks the customer; identities not yet claimed are attached to them. */
-export async function resolveCustomer(tx: Tx, identities: { kind: IdentityKind; value: string }[], name: string | null): Promise<string> {
-  if (identities.length === 0) throw new Error('an inbound event needs at least one identity');
-  const known = await tx
+export interface KnownIdentity {
+  kind: IdentityKind;
+  value: string;
+  customer_id: string;
+}
+
+/** Which of these identities already belong to a customer. */
+export async function knownIdentities(db: Db | Tx, identities: { kind: IdentityKind; value: string }[]): Promise<KnownIdentity[]> {
+  if (identities.length === 0) return [];
+  return db
     .selectFrom('customer_identities')
     .select(['kind', 'value', 'customer_id'])
     .where((eb) => eb.or(identities.map((i) => eb.and([eb('kind', '=', i.kind), eb('value', '=', i.value)]))))
     .execute();
+}
+
+/**
+ * The first identity already known picks the customer; identities not yet claimed are attached to
+ * them. `known` is what `knownIdentities` returned, when the caller read it already.
+ */
+export async function resolveCustomer(tx: Tx, identities: { kind: IdentityKind; value: string }[], name: string | null, known?: KnownIdentity[]): Promise<string> {
+  if (identities.length === 0) throw new Error('an inbound event needs at least one identity');
+  known ??= await knownIdentities(tx, identities);
   let customerId: string | undefined;
   for (const i of identities) {
     customerId = known.find((k) => k.kind === i.kind && k.value === i.value)?.customer_id;
     if (customerId) break;
   }
   const unclaimed = identities.filter((i) => !known.some((k) => k.kind === i.kind && k.value === i.value));
+  const first = identities[0]!;
   if (!customerId) {
     // A new customer and its identities in one statement (one round trip).
-    await tx
+    const claimed = await tx
       .with('c', (q) => q.insertInto('customers').values({ display_name: name }).returning('id'))
       .insertInto('customer_identities')
       .values(unclaimed.map((i) => ({ customer_id: (eb) => eb.selectFrom('c').select('c.id'), kind: i.kind, value: i.value })))
       .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
+      .returning(['kind', 'value', 'customer_id'])
       .execute();
+    // Our insert claimed the first identity: nobody else has it.
+    const ours = claimed.find((c) => c.kind === first.kind && c.value === first.value);
+    if (ours) return ours.customer_id;
   } else {
     if (name) await tx.updateTable('customers').set({ display_name: name }).where('id', '=', customerId).where('display_name', 'is', null).execute();
     if (unclaimed.length > 0) {
@@ -179,20 +200,22 @@ export async function resolveCustomer(tx: Tx, identities: { kind: IdentityKind; 
         .execute();
     }
     // The first identity was already known, so it picked the customer: no race left to settle.
-    if (!unclaimed.includes(identities[0]!)) return customerId;
+    if (!unclaimed.includes(first)) return customerId;
   }
   // A concurrent first contact with the same identity may have claimed it: that customer wins.
   const owner = await tx
     .selectFrom('customer_identities')
     .select('customer_id')
-    .where('kind', '=', identities[0]!.kind)
-    .where('value', '=', identities[0]!.value)
+    .where('kind', '=', first.kind)
+    .where('value', '=', first.value)
     .executeTakeFirstOrThrow();
   return owner.customer_id;
 }
 
-async function queueFor(tx: Tx, channel: Channel, name: string | undefined) {
-  const base = tx.selectFrom('queues').select(['id', 'priority', 'required_skills']);
+type QueueChoice = Awaited<ReturnType<typeof queueFor>>;
+
+async function queueFor(db: Db | Tx, channel: Channel, name: string | undefined) {
+  const base = db.selectFrom('queues').select(['id', 'priority', 'required_skills']);
   const named = name ? await base.where('name', '=', name).where('channel', '=', channel).executeTakeFirst() : undefined;
   return named ?? (await base.where('channel', '=', channel).where('is_default', '=', true).executeTakeFirstOrThrow());
 }

@@ -54,8 +54,24 @@ export interface RoutingRuntimeOptions {
 export type RoutingResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
 /**
+ * What the next routing step will take in. Pokes and this process's own changes that arrive while
+ * a step runs wait here and are handled together by the step after it: one read per kind of row,
+ * one engine pass, one round trip for all the leases it decides. An idle runtime starts a step at
+ * once, so batching adds no wait; under load, batches grow instead of the backlog.
+ */
+interface Batch {
+  tasks: Set<string>;
+  agents: Set<string>;
+  queues: boolean;
+  /** Engine events for changes already committed here (accept, reject, close), in arrival order. */
+  events: ((now: number, refresh: Set<string>) => void)[];
+  done: Promise<void>;
+}
+
+/**
  * Feeds the pure engine from Postgres and the sockets and carries out its
- * decisions. All engine work runs one step at a time on an internal chain.
+ * decisions. All engine work runs one step at a time on an internal chain;
+ * what arrives while a step runs is batched into the next one (see Batch).
  *
  * Several hub processes each have a runtime; one is *active* (it holds the
  * leader lease) and routes, the others stand by. Every runtime serves its own
@@ -67,6 +83,7 @@ export type RoutingResult<T> = { ok: true; value: T } | { ok: false; code: strin
 export class RoutingRuntime {
   private engine: RoutingEngine;
   private chain: Promise<unknown> = Promise.resolve();
+  private batch: Batch | null = null;
   private timer: NodeJS.Timeout | undefined;
   private active = false;
   private stopped = true;
@@ -119,11 +136,10 @@ export class RoutingRuntime {
       this.o.bus?.publish(p);
       return Promise.resolve();
     }
-    return this.serial(async () => {
-      if (p.kind === 'task') await this.reconcileTask(p.id);
-      else if (p.kind === 'agent') await this.refreshAgents([p.id]);
-      else await this.loadQueues();
-      await this.pump();
+    return this.enqueue((b) => {
+      if (p.kind === 'task') b.tasks.add(p.id);
+      else if (p.kind === 'agent') b.agents.add(p.id);
+      else b.queues = true;
     });
   }
 
@@ -152,12 +168,14 @@ export class RoutingRuntime {
     const outcome = await store.acceptOffer(this.o.db, offerId, agentId);
     if (!outcome.ok) return outcome;
     this.o.metrics?.offer('accepted');
-    if (this.active) await this.serial(async () => void this.engine.apply({ type: 'offer.accepted', offerId }, this.now()));
+    let learned = Promise.resolve();
+    if (this.active) learned = this.learn((now) => void this.engine.apply({ type: 'offer.accepted', offerId }, now));
     else this.o.bus?.publish({ kind: 'task', id: outcome.taskId });
-    const conversation = await conversationDto(this.o.db, outcome.conversationId);
+    // The engine step and this read are independent: wait for both at once.
+    const [, conversation] = await Promise.all([learned, conversationDto(this.o.db, outcome.conversationId)]);
     if (!conversation) return { ok: false, code: 'not_found', message: 'conversation not found' };
     this.o.notifier.notify(agentId, 'conversation:assigned', conversation);
-    await this.pushSelf(agentId);
+    this.o.notifier.notify(agentId, 'presence', outcome.self);
     this.o.onAssigned?.({ taskId: outcome.taskId, conversationId: conversation.id, agentId, channel: conversation.channel, previousAgentId: null });
     this.o.onChange?.();
     return { ok: true, value: conversation };
@@ -183,12 +201,8 @@ export class RoutingRuntime {
     const outcome = await store.endOffer(this.o.db, offerId, 'rejected', agentId);
     if (!outcome.ok) return outcome;
     this.o.metrics?.offer('rejected');
-    if (this.active) {
-      await this.serial(async () => {
-        this.engine.apply({ type: 'offer.rejected', offerId }, this.now());
-        await this.pump();
-      });
-    } else this.o.bus?.publish({ kind: 'task', id: outcome.taskId });
+    if (this.active) await this.learn((now) => void this.engine.apply({ type: 'offer.rejected', offerId }, now));
+    else this.o.bus?.publish({ kind: 'task', id: outcome.taskId });
     return { ok: true, value: null };
   }
 
@@ -197,20 +211,19 @@ export class RoutingRuntime {
     const released = await store.completeConversation(this.o.db, conversationId);
     if (!released) return false;
     if (this.active) {
-      await this.serial(async () => {
-        const now = this.now();
+      await this.learn((now, refresh) => {
         if (released.agentId) {
           this.engine.apply({ type: 'work.released', agentId: released.agentId, cost: released.cost, wrapUpMs: released.wrapUpMs }, now);
         } else if (released.taskId && this.engine.taskPhase(released.taskId) !== undefined) {
           // Closed before anyone took it: out of the queue, and any ringing offer's capacity back.
           this.engine.apply({ type: 'task.removed', taskId: released.taskId }, now);
-          if (released.offerAgentIds.length > 0) await this.refreshAgents(released.offerAgentIds);
+          for (const id of released.offerAgentIds) refresh.add(id);
         }
-        await this.pump();
       });
     } else if (released.agentId) this.o.bus?.publish({ kind: 'agent', id: released.agentId });
     else if (released.taskId) this.o.bus?.publish({ kind: 'task', id: released.taskId });
-    if (released.agentId) await this.pushSelf(released.agentId);
+    if (released.self) this.o.notifier.notify(released.self.id, 'presence', released.self);
+    else if (released.agentId) await this.pushSelf(released.agentId);
     this.o.onChange?.();
     return true;
   }
@@ -258,12 +271,10 @@ export class RoutingRuntime {
       .where('status', '=', 'pending')
       .where('expires_at', '>', new Date())
       .execute();
-    const offers: OfferDto[] = [];
-    for (const r of rows) {
-      const dto = await this.offerDto(r.id, r.task_id, r.expires_at);
-      if (dto) offers.push(dto);
-    }
-    return offers;
+    return store.offerViews(
+      this.o.db,
+      rows.map((r) => ({ offerId: r.id, taskId: r.task_id, expiresAt: r.expires_at })),
+    );
   }
 
   async agentSelf(agentId: string): Promise<AgentSelfDto | null> {
@@ -291,6 +302,55 @@ export class RoutingRuntime {
     const run = this.chain.then(step, step);
     this.chain = run.catch((err: unknown) => this.o.log.error({ err }, 'routing step failed'));
     return run;
+  }
+
+  /**
+   * Adds to the batch the next step will take (starting that step if none is queued); resolves when
+   * it has run. A failed step is logged, not passed on: what the callers changed is committed
+   * already, and the next tick reconciles the engine with it.
+   */
+  private enqueue(fill: (b: Batch) => void): Promise<void> {
+    let b = this.batch;
+    if (!b) {
+      const fresh: Batch = { tasks: new Set(), agents: new Set(), queues: false, events: [], done: Promise.resolve() };
+      fresh.done = this.serial(async () => {
+        // From here on, arrivals go to the next batch: this one's reads may already be under way.
+        if (this.batch === fresh) this.batch = null;
+        try {
+          await this.flush(fresh);
+        } catch (err) {
+          this.o.log.error({ err }, 'routing step failed');
+        }
+      });
+      this.batch = fresh;
+      b = fresh;
+    }
+    fill(b);
+    return b.done;
+  }
+
+  /**
+   * Hands the engine a change this process committed (accept, reject, close) in the next step and
+   * resolves once that step, with the offers that follow from it, has run, as before batching.
+   * (Answering the caller before those offers was tried and measured no better under load.)
+   */
+  private learn(apply: (now: number, refresh: Set<string>) => void): Promise<void> {
+    return this.enqueue((b) => b.events.push(apply));
+  }
+
+  /**
+   * One routing step for a batch. Engine events first: they describe changes committed before they
+   * were queued, and the reads that follow are at least as recent, so they can only confirm or
+   * correct them, never be undone by them.
+   */
+  private async flush(b: Batch): Promise<void> {
+    const now = this.now();
+    const refresh = new Set(b.agents);
+    for (const apply of b.events) apply(now, refresh);
+    if (b.queues) await this.loadQueues();
+    if (b.tasks.size > 0) for (const id of await this.reconcileTasks([...b.tasks])) refresh.add(id);
+    if (refresh.size > 0) await this.refreshAgents([...refresh]);
+    await this.pump();
   }
 
   private async tick(): Promise<void> {
@@ -333,30 +393,38 @@ export class RoutingRuntime {
     }
   }
 
-  /** Brings one task in the engine in line with Postgres (a poke from another process, or a mismatch). */
-  private async reconcileTask(taskId: string): Promise<void> {
-    const [row] = await store.loadOpenTasks(this.o.db, [taskId]);
+  /**
+   * Brings tasks in the engine in line with Postgres (pokes: a new task, a change on another
+   * process, a mismatch). Returns the agents whose capacity these tasks held or hold: only they
+   * need Postgres' figures again.
+   */
+  private async reconcileTasks(ids: string[]): Promise<Set<string>> {
+    const rows = new Map((await store.loadOpenTasks(this.o.db, ids)).map((t) => [t.id, t]));
     const now = this.now();
-    const phase = this.engine.taskPhase(taskId);
-    if (phase === 'reserved') return; // our own lease is being taken; its outcome will settle it
-    const inStep = row ? (phase === 'waiting' && !row.pendingOffer) || (phase === 'offered' && row.pendingOffer !== null) : phase === undefined;
-    if (inStep) return;
-    // Agents whose capacity this task held or holds: only they need Postgres' figures again.
     const involved = new Set<string>();
-    const before = this.engine.task(taskId)?.agentId;
-    if (before) involved.add(before);
-    if (row?.pendingOffer) involved.add(row.pendingOffer.agentId);
-    if (phase !== undefined) this.engine.apply({ type: 'task.removed', taskId }, now);
-    if (row) {
-      this.engine.apply({ type: 'task.added', task: row }, now);
-      if (row.pendingOffer) this.engine.apply({ type: 'offer.created', offerId: row.pendingOffer.offerId, taskId, agentId: row.pendingOffer.agentId }, now);
+    const left: string[] = [];
+    for (const taskId of ids) {
+      const row = rows.get(taskId);
+      const phase = this.engine.taskPhase(taskId);
+      if (phase === 'reserved') continue; // our own lease is being taken; its outcome will settle it
+      const inStep = row ? (phase === 'waiting' && !row.pendingOffer) || (phase === 'offered' && row.pendingOffer !== null) : phase === undefined;
+      if (inStep) continue;
+      const before = this.engine.task(taskId)?.agentId;
+      if (before) involved.add(before);
+      if (row?.pendingOffer) involved.add(row.pendingOffer.agentId);
+      if (phase !== undefined) this.engine.apply({ type: 'task.removed', taskId }, now);
+      if (row) {
+        this.engine.apply({ type: 'task.added', task: row }, now);
+        if (row.pendingOffer) this.engine.apply({ type: 'offer.created', offerId: row.pendingOffer.offerId, taskId, agentId: row.pendingOffer.agentId }, now);
+      }
+      if (!row && phase !== undefined) left.push(taskId);
     }
     // A task that left on an accepted offer stays on its agent; a poke about it is about that agent too.
-    if (!row && phase !== undefined) {
-      const assigned = await this.o.db.selectFrom('routing_tasks').select('assigned_agent_id').where('id', '=', taskId).executeTakeFirst();
-      if (assigned?.assigned_agent_id) involved.add(assigned.assigned_agent_id);
+    if (left.length > 0) {
+      const assigned = await this.o.db.selectFrom('routing_tasks').select('assigned_agent_id').where('id', 'in', left).execute();
+      for (const a of assigned) if (a.assigned_agent_id) involved.add(a.assigned_agent_id);
     }
-    if (involved.size > 0) await this.refreshAgents([...involved]);
+    return involved;
   }
 
   /** Learns tasks other processes created or changed, and forgets tasks no longer open. */
@@ -396,95 +464,114 @@ export class RoutingRuntime {
     }
   }
 
-  /** Asks the engine what to do and does it; a lost lease is handed back to the engine. */
+  /**
+   * Asks the engine what to do and does it; a lost lease is handed back to the engine. Every offer
+   * of one pass is leased in one round trip and described in one more; the other decisions (rare:
+   * away, escalation, overflow) go first, in order, so an overflowed task is offered from its new queue.
+   */
   private async pump(): Promise<void> {
     if (this.stopped || !this.active) return;
     const started = performance.now();
     const decisions = this.engine.decide(this.now());
     this.o.metrics?.decision((performance.now() - started) / 1000);
-    const lostAgents = new Set<string>();
-    for (const d of decisions) {
-      const lost = await this.carryOut(d);
-      if (lost) lostAgents.add(lost);
+    const offers = decisions.filter((d): d is OfferDecision => d.type === 'offer');
+    try {
+      for (const d of decisions) if (d.type !== 'offer') await this.carryOut(d);
+    } catch (err) {
+      this.unreserve(offers);
+      throw err;
     }
+    const lostAgents = await this.offer(offers);
     // Learn the truth only after the whole batch: earlier refreshes would not see leases still being taken.
     if (lostAgents.size > 0) await this.refreshAgents([...lostAgents]);
     if (decisions.length > 0) this.o.onChange?.();
   }
 
-  /** Returns the agent whose lease was lost, if any. */
-  private async carryOut(d: Decision): Promise<string | null> {
+  private async carryOut(d: Exclude<Decision, OfferDecision>): Promise<void> {
     switch (d.type) {
       case 'task.overflowed':
         await this.o.db.updateTable('routing_tasks').set({ queue_id: d.toQueueId }).where('id', '=', d.taskId).execute();
         await store.recordEvent(this.o.db, 'overflowed', { taskId: d.taskId }, { from: d.fromQueueId, to: d.toQueueId });
         this.o.log.info({ taskId: d.taskId, from: d.fromQueueId, to: d.toQueueId }, 'task overflowed');
-        return null;
+        return;
       case 'task.escalated':
         // A rebuilt engine replays steps already applied before a restart: record each step once.
-        if (await store.hasEvent(this.o.db, d.taskId, 'escalated', { queueId: d.queueId, step: d.step })) return null;
+        if (await store.hasEvent(this.o.db, d.taskId, 'escalated', { queueId: d.queueId, step: d.step })) return;
         await store.recordEvent(this.o.db, 'escalated', { taskId: d.taskId }, { queueId: d.queueId, step: d.step, reason: d.reason });
         this.o.log.info({ taskId: d.taskId, queueId: d.queueId, step: d.step, reason: d.reason }, 'task escalated');
-        return null;
+        return;
       case 'agent.away': {
         await store.setStatus(this.o.db, d.agentId, 'away');
         await store.recordEvent(this.o.db, 'agent-away', { agentId: d.agentId }, { reason: d.reason, missed: d.missed });
         this.o.log.info({ agentId: d.agentId, missed: d.missed }, 'agent set away after missed offers');
         const self = await this.agentSelf(d.agentId);
         if (self) this.o.notifier.notify(d.agentId, 'presence', self);
-        return null;
+        return;
       }
-      case 'offer':
-        return this.offer(d);
     }
   }
 
-  private async offer(d: Extract<Decision, { type: 'offer' }>): Promise<string | null> {
-    const lease = await store.takeLease(this.o.db, d.taskId, d.agentId, d.cost, this.o.offerTimeoutMs, d.why);
+  /** Never leave the engine holding reservations after a failure: whatever did commit, the tick finds in Postgres. */
+  private unreserve(ds: readonly OfferDecision[]): void {
     const now = this.now();
-    if (!lease) {
-      this.engine.apply({ type: 'offer.failed', taskId: d.taskId, agentId: d.agentId }, now);
-      this.o.metrics?.offer('lease_lost');
-      // Someone else moved first (another runtime, a closed conversation).
-      const [task] = await store.loadOpenTasks(this.o.db, [d.taskId]);
-      if (!task) this.engine.apply({ type: 'task.removed', taskId: d.taskId }, now);
-      return d.agentId;
-    }
-    this.engine.apply({ type: 'offer.created', offerId: lease.offerId, taskId: d.taskId, agentId: d.agentId }, now);
-    this.o.metrics?.offer('offered');
-    this.o.log.info({ offerId: lease.offerId, taskId: d.taskId, agentId: d.agentId, why: d.why.summary }, 'offer made');
-    const dto = await this.offerDto(lease.offerId, d.taskId, lease.expiresAt);
-    if (dto) this.o.notifier.notify(d.agentId, 'offer', dto);
-    return null;
+    for (const d of ds) this.engine.apply({ type: 'offer.failed', taskId: d.taskId, agentId: d.agentId }, now);
   }
 
-  private async offerDto(offerId: string, taskId: string, expiresAt: Date): Promise<OfferDto | null> {
-    const task = await this.o.db
-      .selectFrom('routing_tasks')
-      .innerJoin('queues', 'queues.id', 'routing_tasks.queue_id')
-      .select(['routing_tasks.conversation_id', 'routing_tasks.channel', 'queues.name as queue'])
-      .where('routing_tasks.id', '=', taskId)
-      .executeTakeFirst();
-    if (!task) return null;
-    const conversation = await conversationDto(this.o.db, task.conversation_id);
-    if (!conversation) return null;
-    const last = await this.o.db
-      .selectFrom('messages')
-      .select('body')
-      .where('conversation_id', '=', task.conversation_id)
-      .where('direction', '=', 'in')
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return {
-      offerId,
-      taskId,
-      conversationId: task.conversation_id,
-      channel: task.channel,
-      queue: task.queue,
-      customer: conversation.customer,
-      expiresAt: expiresAt.toISOString(),
-      preview: last ? last.body.slice(0, 140) : null,
-    };
+  /** Takes the leases, tells the engine each outcome and the agents their offers. Returns the agents whose lease was lost. */
+  private async offer(ds: readonly OfferDecision[]): Promise<Set<string>> {
+    const lost = new Set<string>();
+    if (ds.length === 0) return lost;
+    // What the offers will show does not depend on who gets them: read it while the leases are taken.
+    const detailsRead = store.offerDetails(
+      this.o.db,
+      ds.map((d) => d.taskId),
+    ).catch((err: unknown) => {
+      this.o.log.warn({ err }, 'offer details not read; reading them again');
+      return null;
+    });
+    let leases: (store.LeaseResult | null)[];
+    try {
+      leases = await store.takeLeases(this.o.db, ds, this.o.offerTimeoutMs);
+    } catch (err) {
+      this.unreserve(ds);
+      throw err;
+    }
+    const now = this.now();
+    const failed: string[] = [];
+    const made: (store.LeaseMade & { agentId: string })[] = [];
+    ds.forEach((d, i) => {
+      const lease = leases[i];
+      if (!lease) {
+        this.engine.apply({ type: 'offer.failed', taskId: d.taskId, agentId: d.agentId }, now);
+        this.o.metrics?.offer('lease_lost');
+        lost.add(d.agentId);
+        failed.push(d.taskId);
+        return;
+      }
+      this.engine.apply({ type: 'offer.created', offerId: lease.offerId, taskId: d.taskId, agentId: d.agentId }, now);
+      this.o.metrics?.offer('offered');
+      this.o.log.info({ offerId: lease.offerId, taskId: d.taskId, agentId: d.agentId, why: d.why.summary }, 'offer made');
+      made.push({ offerId: lease.offerId, taskId: d.taskId, expiresAt: lease.expiresAt, agentId: d.agentId });
+    });
+    if (made.length > 0) {
+      const details =
+        (await detailsRead) ??
+        (await store.offerDetails(
+          this.o.db,
+          made.map((m) => m.taskId),
+        ));
+      for (const m of made) {
+        const shown = details.get(m.taskId);
+        if (shown) this.o.notifier.notify(m.agentId, 'offer', store.toOfferDto(m, shown));
+      }
+    }
+    if (failed.length > 0) {
+      // Someone else moved first (another runtime, a closed conversation): forget tasks no longer open.
+      const open = new Set((await store.loadOpenTasks(this.o.db, failed)).map((t) => t.id));
+      for (const taskId of failed) if (!open.has(taskId)) this.engine.apply({ type: 'task.removed', taskId }, now);
+    }
+    return lost;
   }
 }
+
+type OfferDecision = Extract<Decision, { type: 'offer' }>;

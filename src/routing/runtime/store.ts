@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { SkillRequirement, TaskStatus } from '../../db/schema.js';
 import type { EngineAgent, EngineTask, Explanation } from '../engine/index.js';
-import type { PresenceStatus } from '../../contracts/index.js';
+import type { AgentSelfDto, OfferDto, PresenceStatus } from '../../contracts/index.js';
+import { readableIdentities } from '../../conversations/dto.js';
 
 /** Postgres side of routing: every state change is one short transaction whose constraints make leases safe across runtimes. */
 
@@ -24,6 +25,9 @@ export interface LeaseResult {
 }
 
 export type OfferOutcome = { ok: true; taskId: string; agentId: string; cost: number; conversationId: string } | { ok: false; code: string; message: string };
+
+/** An accepted offer, with the agent as they stand right after (for their consoles, without another read). */
+export type AcceptOutcome = { ok: true; taskId: string; agentId: string; cost: number; conversationId: string; self: AgentSelfDto } | { ok: false; code: string; message: string };
 
 const isConstraintViolation = (err: unknown) => {
   const code = (err as { code?: string }).code;
@@ -179,32 +183,164 @@ export async function takeLease(db: Db, taskId: string, agentId: string, cost: n
 
 class LeaseLost extends Error {}
 
-/** Accepts a pending, unexpired offer held by this agent; the task becomes assigned in the same transaction. */
-export async function acceptOffer(db: Db, offerId: string, agentId: string): Promise<OfferOutcome> {
-  return db.transaction().execute(async (tx) => {
-    const offer = await tx
-      .updateTable('offers')
-      .set({ status: 'accepted', decided_at: sql<Date>`now()` })
-      .where('id', '=', offerId)
-      .where('agent_id', '=', agentId)
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', sql<Date>`clock_timestamp()`)
-      .returning(['task_id', 'cost'])
-      .executeTakeFirst();
-    if (!offer) return refusal(await tx.selectFrom('offers').select(['agent_id', 'status', 'expires_at']).where('id', '=', offerId).executeTakeFirst(), agentId);
-    const task = await tx
-      .updateTable('routing_tasks')
-      .set({ status: 'assigned', assigned_agent_id: agentId, assigned_at: sql<Date>`now()` })
-      .where('id', '=', offer.task_id)
-      .returning('conversation_id')
-      .executeTakeFirstOrThrow();
-    await tx.updateTable('conversations').set({ assigned_agent_id: agentId, updated_at: new Date() }).where('id', '=', task.conversation_id).execute();
-    await tx.updateTable('agent_state').set({ last_assigned_at: sql<Date>`now()`, missed_offers: 0 }).where('user_id', '=', agentId).execute();
-    return { ok: true, taskId: offer.task_id, agentId, cost: offer.cost, conversationId: task.conversation_id };
-  });
+export interface LeaseRequest {
+  taskId: string;
+  agentId: string;
+  cost: number;
+  why: Explanation;
 }
 
-function refusal(row: { agent_id: string; status: string; expires_at: Date } | undefined, agentId: string): OfferOutcome {
+const isDeadlock = (err: unknown) => (err as { code?: string }).code === '40P01';
+
+/**
+ * Takes many leases in one round trip (migrations/0017_routing_batch_leases.sql), each with the
+ * verdict `takeLease` would give it taken in this order: index i of the result is request i's lease,
+ * or null when it was lost. A constraint or deadlock error (two runtimes racing) falls back to one
+ * transaction per lease, so a single bad request never costs the others theirs.
+ */
+export async function takeLeases(db: Db, requests: readonly LeaseRequest[], timeoutMs: number): Promise<(LeaseResult | null)[]> {
+  if (requests.length === 0) return [];
+  const payload = requests.map((r, idx) => ({ idx, task_id: r.taskId, agent_id: r.agentId, cost: r.cost, reason: r.why }));
+  try {
+    const { rows } = await sql<{ lease_idx: number; lease_offer_id: string; lease_expires_at: Date }>`
+      select lease_idx, lease_offer_id, lease_expires_at from routing_take_leases(${JSON.stringify(payload)}::jsonb, ${Math.round(timeoutMs)}::integer)`.execute(db);
+    const out: (LeaseResult | null)[] = requests.map(() => null);
+    for (const r of rows) out[r.lease_idx] = { offerId: r.lease_offer_id, expiresAt: r.lease_expires_at };
+    return out;
+  } catch (err) {
+    if (!isConstraintViolation(err) && !isDeadlock(err)) throw err;
+    const out: (LeaseResult | null)[] = [];
+    for (const r of requests) out.push(await takeLease(db, r.taskId, r.agentId, r.cost, timeoutMs, r.why));
+    return out;
+  }
+}
+
+/** What an offer shows about its task, whoever it goes to. */
+export type OfferDetails = Omit<OfferDto, 'offerId' | 'taskId' | 'expiresAt'>;
+
+/**
+ * Offer details for many tasks in one query, customer included (as `conversations/dto.ts`
+ * summarises one). Tasks that are gone are missing from the map.
+ */
+export async function offerDetails(db: Db, taskIds: readonly string[]): Promise<Map<string, OfferDetails>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('routing_tasks')
+    .innerJoin('queues', 'queues.id', 'routing_tasks.queue_id')
+    .innerJoin('conversations', 'conversations.id', 'routing_tasks.conversation_id')
+    .innerJoin('customers', 'customers.id', 'conversations.customer_id')
+    .select([
+      'routing_tasks.id',
+      'routing_tasks.conversation_id',
+      'routing_tasks.channel',
+      'queues.name as queue',
+      'customers.id as customer_id',
+      'customers.display_name',
+      'customers.profile',
+      (eb) =>
+        eb
+          .selectFrom('messages')
+          .select('messages.body')
+          .whereRef('messages.conversation_id', '=', 'routing_tasks.conversation_id')
+          .where('messages.direction', '=', 'in')
+          .orderBy('messages.seq', 'desc')
+          .limit(1)
+          .as('last_body'),
+      readableIdentities(sql.ref('customers.id')).as('identities'),
+    ])
+    .where('routing_tasks.id', 'in', [...taskIds])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        conversationId: r.conversation_id,
+        channel: r.channel,
+        queue: r.queue,
+        customer: { id: r.customer_id, name: r.display_name, identities: r.identities, unverifiedEmail: r.profile.email ?? null },
+        preview: r.last_body !== null ? r.last_body.slice(0, 140) : null,
+      },
+    ]),
+  );
+}
+
+export interface LeaseMade {
+  offerId: string;
+  taskId: string;
+  expiresAt: Date;
+}
+
+export function toOfferDto(lease: LeaseMade, details: OfferDetails): OfferDto {
+  return { offerId: lease.offerId, taskId: lease.taskId, expiresAt: lease.expiresAt.toISOString(), ...details };
+}
+
+/** The agent-facing offers for leases (pending ones, on reconnect), in one query; leases whose task is gone are left out. */
+export async function offerViews(db: Db, leases: readonly LeaseMade[]): Promise<OfferDto[]> {
+  const details = await offerDetails(
+    db,
+    leases.map((l) => l.taskId),
+  );
+  const out: OfferDto[] = [];
+  for (const l of leases) {
+    const d = details.get(l.taskId);
+    if (d) out.push(toOfferDto(l, d));
+  }
+  return out;
+}
+
+/**
+ * Accepts a pending, unexpired offer held by this agent; the task becomes assigned, the
+ * conversation the agent's, in one statement (so one round trip, and atomic like a transaction):
+ * every other write hangs off the offer row the first one claimed.
+ */
+export async function acceptOffer(db: Db, offerId: string, agentId: string): Promise<AcceptOutcome> {
+  const accepted = await db
+    .with('o', (q) =>
+      q
+        .updateTable('offers')
+        .set({ status: 'accepted', decided_at: sql<Date>`now()` })
+        .where('id', '=', offerId)
+        .where('agent_id', '=', agentId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', sql<Date>`clock_timestamp()`)
+        .returning(['task_id', 'cost']),
+    )
+    .with('t', (q) =>
+      q
+        .updateTable('routing_tasks')
+        .from('o')
+        .set({ status: 'assigned', assigned_agent_id: agentId, assigned_at: sql<Date>`now()` })
+        .whereRef('routing_tasks.id', '=', 'o.task_id')
+        .returning(['routing_tasks.id', 'routing_tasks.conversation_id']),
+    )
+    .with('c', (q) =>
+      q
+        .updateTable('conversations')
+        .from('t')
+        .set({ assigned_agent_id: agentId, updated_at: new Date() })
+        .whereRef('conversations.id', '=', 't.conversation_id')
+        .returning('conversations.id'),
+    )
+    .with('a', (q) =>
+      q
+        .updateTable('agent_state')
+        .set({ last_assigned_at: sql<Date>`now()`, missed_offers: 0 })
+        .where('user_id', '=', agentId)
+        .where((eb) => eb.exists(eb.selectFrom('o').select('o.task_id')))
+        .returning(['agent_state.user_id', 'agent_state.status', 'agent_state.capacity', 'agent_state.used']),
+    )
+    .selectFrom('o')
+    .innerJoin('t', 't.id', 'o.task_id')
+    .innerJoin('a', (j) => j.onTrue())
+    .innerJoin('users', 'users.id', 'a.user_id')
+    .select(['o.task_id', 'o.cost', 't.conversation_id', 'users.id', 'users.email', 'users.name', 'users.role', 'a.status', 'a.capacity', 'a.used'])
+    .executeTakeFirst();
+  if (!accepted) return refusal(await db.selectFrom('offers').select(['agent_id', 'status', 'expires_at']).where('id', '=', offerId).executeTakeFirst(), agentId);
+  const { task_id, cost, conversation_id, ...self } = accepted;
+  return { ok: true, taskId: task_id, agentId, cost, conversationId: conversation_id, self };
+}
+
+function refusal(row: { agent_id: string; status: string; expires_at: Date } | undefined, agentId: string): Extract<OfferOutcome, { ok: false }> {
   if (!row || row.agent_id !== agentId) return { ok: false, code: 'offer_not_found', message: 'no such offer for you' };
   if (row.status === 'pending' || row.status === 'expired') return { ok: false, code: 'offer_expired', message: 'the offer has expired' };
   return { ok: false, code: 'offer_decided', message: `the offer was already ${row.status}` };
@@ -253,58 +389,92 @@ export async function overdueOffers(db: Db): Promise<{ id: string; agent_id: str
     .execute();
 }
 
-/** Closes the conversation and its task; the agent gets the capacity back. Returns what was released. */
+export interface CompletedConversation {
+  taskId: string | null;
+  agentId: string | null;
+  cost: number;
+  offerAgentIds: string[];
+  wrapUpMs: number;
+  /** The agent who had the work, as they stand after the release (for their consoles). */
+  self: AgentSelfDto | null;
+}
+
+/**
+ * Closes the conversation and its task; the agent gets the capacity back. Returns what was released.
+ * Two statements in one transaction (four round trips, not seven): the second runs after the first
+ * holds the task's row lock, so it sees any offer a racing lease committed before that.
+ */
 export async function completeConversation(
   db: Db,
   conversationId: string,
-): Promise<{ taskId: string | null; agentId: string | null; cost: number; offerAgentIds: string[]; wrapUpMs: number } | null> {
+): Promise<CompletedConversation | null> {
   return db.transaction().execute(async (tx) => {
-    const conv = await tx
-      .updateTable('conversations')
-      .set({ status: 'closed', closed_at: sql<Date>`now()`, updated_at: new Date() })
-      .where('id', '=', conversationId)
-      .where('status', '=', 'open')
-      .returning('id')
+    const closed = await tx
+      .with('conv', (q) =>
+        q
+          .updateTable('conversations')
+          .set({ status: 'closed', closed_at: sql<Date>`now()`, updated_at: new Date() })
+          .where('id', '=', conversationId)
+          .where('status', '=', 'open')
+          .returning('id'),
+      )
+      .with('task', (q) =>
+        q
+          .updateTable('routing_tasks')
+          .from(['conv', 'queues'])
+          .set({
+            status: sql<TaskStatus>`case when routing_tasks.status = 'assigned' then 'completed' else 'cancelled' end`,
+            completed_at: sql<Date>`now()`,
+            // Closed before any agent took it: the customer was not served.
+            abandoned_at: sql<Date | null>`case when routing_tasks.status = 'assigned' then null else now() end`,
+          })
+          .whereRef('routing_tasks.conversation_id', '=', 'conv.id')
+          .whereRef('queues.id', '=', 'routing_tasks.queue_id')
+          .where('routing_tasks.status', 'in', ['waiting', 'offered', 'assigned'])
+          .returning(['routing_tasks.id', 'routing_tasks.status', 'routing_tasks.assigned_agent_id', 'routing_tasks.cost', 'queues.wrap_up_seconds']),
+      )
+      .selectFrom('conv')
+      .leftJoin('task', (j) => j.onTrue())
+      .select(['task.id', 'task.status', 'task.assigned_agent_id', 'task.cost', 'task.wrap_up_seconds'])
       .executeTakeFirst();
-    if (!conv) return null;
-    const task = await tx
-      .updateTable('routing_tasks')
-      .set({
-        status: sql<TaskStatus>`case when status = 'assigned' then 'completed' else 'cancelled' end`,
-        completed_at: sql<Date>`now()`,
-        // Closed before any agent took it: the customer was not served.
-        abandoned_at: sql<Date | null>`case when status = 'assigned' then null else now() end`,
-      })
-      .where('conversation_id', '=', conversationId)
-      .where('status', 'in', ['waiting', 'offered', 'assigned'])
-      .returning(['id', 'status', 'assigned_agent_id', 'cost', 'queue_id'])
-      .executeTakeFirst();
-    if (!task) return { taskId: null, agentId: null, cost: 0, offerAgentIds: [], wrapUpMs: 0 };
-    // A still-pending offer for a closed conversation is void.
-    const cancelled = await tx
-      .updateTable('offers')
-      .set({ status: 'cancelled', decided_at: sql<Date>`now()` })
-      .where('task_id', '=', task.id)
-      .where('status', '=', 'pending')
-      .returning(['id', 'agent_id', 'cost'])
-      .execute();
-    for (const o of cancelled) {
-      await tx.updateTable('agent_state').set((eb) => ({ used: eb('used', '-', o.cost) })).where('user_id', '=', o.agent_id).execute();
-    }
-    if (task.status === 'completed' && task.assigned_agent_id) {
-      const queue = await tx.selectFrom('queues').select('wrap_up_seconds').where('id', '=', task.queue_id).executeTakeFirstOrThrow();
-      const wrapUpMs = queue.wrap_up_seconds * 1000;
-      await tx
-        .updateTable('agent_state')
-        .set((eb) => ({
-          used: eb('used', '-', task.cost),
-          ...(wrapUpMs > 0 ? { wrap_up_until: sql<Date>`now() + ${`${wrapUpMs} milliseconds`}::interval` } : {}),
-        }))
-        .where('user_id', '=', task.assigned_agent_id)
-        .execute();
-      return { taskId: task.id, agentId: task.assigned_agent_id, cost: task.cost, offerAgentIds: [], wrapUpMs };
-    }
-    return { taskId: task.id, agentId: null, cost: 0, offerAgentIds: cancelled.map((o) => o.agent_id), wrapUpMs: 0 };
+    if (!closed) return null;
+    if (!closed.id) return { taskId: null, agentId: null, cost: 0, offerAgentIds: [], wrapUpMs: 0, self: null };
+    const completedBy = closed.status === 'completed' ? closed.assigned_agent_id : null;
+    const cost = closed.cost ?? 0;
+    const wrapUpMs = completedBy ? (closed.wrap_up_seconds ?? 0) * 1000 : 0;
+    // A still-pending offer for a closed conversation is void; its capacity, and the assigned
+    // agent's (with wrap-up), come back in one update per agent.
+    const { rows } = await sql<{ cancelled: string[]; id: string | null } & Omit<AgentSelfDto, 'id'>>`
+      with cancelled as (
+        update offers set status = 'cancelled', decided_at = now()
+        where task_id = ${closed.id} and status = 'pending'
+        returning agent_id, cost
+      ),
+      released as (
+        select agent_id, cost from cancelled
+        union all
+        select ${completedBy}::uuid, ${cost}::integer where ${completedBy}::uuid is not null
+      ),
+      freed as (
+        update agent_state set
+          used = used - r.total,
+          wrap_up_until = case when agent_state.user_id = ${completedBy}::uuid and ${wrapUpMs}::integer > 0
+            then now() + ${wrapUpMs}::integer * interval '1 millisecond' else agent_state.wrap_up_until end
+        from (select agent_id, sum(cost)::integer as total from released group by agent_id) r
+        where agent_state.user_id = r.agent_id
+        returning agent_state.user_id, agent_state.status, agent_state.capacity, agent_state.used
+      )
+      select
+        (select coalesce(array_agg(agent_id::text), '{}') from cancelled) as cancelled,
+        u.id, u.email, u.name, u.role, f.status, f.capacity, f.used
+      from (select 1) as one
+      left join freed f on f.user_id = ${completedBy}::uuid
+      left join users u on u.id = f.user_id`.execute(tx);
+    const [out] = rows;
+    if (!out) throw new Error('completeConversation: the release returned no row');
+    const { cancelled, id, ...rest } = out;
+    if (completedBy) return { taskId: closed.id, agentId: completedBy, cost, offerAgentIds: [], wrapUpMs, self: id ? { id, ...rest } : null };
+    return { taskId: closed.id, agentId: null, cost: 0, offerAgentIds: cancelled, wrapUpMs: 0, self: null };
   });
 }
 
