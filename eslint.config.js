@@ -150,6 +150,14 @@ export default defineConfig([
   { files: ['src/**'], rules: { 'no-console': 'error' } },
   { files: ['src/cli/**', 'bench/**', 'scripts/**'], rules: { 'no-console': 'off' } },
 
+  // Channels import downward only: the dialer (and others) hear of a channel's events through the hub's wiring.
+  {
+    files: ['src/channels/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/dialer/**'], message: 'A channel must not depend on the dialer: take a hook on the ChannelContext (wired in src/hub.ts).' }] }],
+    },
+  },
+
   // Pure layers: no I/O modules, no clock, no randomness.
   {
     files: PURE_DIRS,

@@ -26,6 +26,7 @@ import type { Config } from './config.js';
 import type { Channel } from './contracts/index.js';
 import { announcedClose, type CloseConversation } from './conversations/close.js';
 import { messageDto } from './conversations/dto.js';
+import { applySmsOpt } from './dialer/campaigns/dnc.js';
 import { createDialer, type DialerOptions, type DialerRuntime } from './dialer/runtime/index.js';
 import { createDb, ensureDatabase, type Db } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -280,6 +281,8 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
         events,
         inFlight,
         secretKey: secret,
+        // SMS STOP / START keep the dialer's do-not-call list in step, committed with the opt-out.
+        onPhoneOptChange: applySmsOpt,
         routing: {
           requeue: (conversationId, reason, opts) => routing.requeue(conversationId, reason, opts),
           reassign: (conversationId, toAgentId) => routing.reassign(conversationId, toAgentId),

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Channel } from '../contracts/index.js';
-import type { Db } from '../db/index.js';
+import type { Db, Tx } from '../db/index.js';
 import type { IdentityKind } from '../db/schema.js';
 import type { HubEvents } from '../events.js';
 import type { Ingest } from '../ingest/ingest.js';
@@ -79,6 +79,12 @@ export interface ChannelContext {
   secretKey: string;
   /** Test seams and deployment hooks, per channel (e.g. a Twilio HTTP client that records calls). */
   options: ChannelOptions;
+  /**
+   * Runs inside the transaction that records a phone's opt-out keyword (SMS STOP / START), so the
+   * company's other consent lists (the dialer's do-not-call list) change in the same commit. The hub
+   * wires it; a channel does not know who listens.
+   */
+  onPhoneOptChange(tx: Tx, phone: string, optedOut: boolean): Promise<void>;
   /** What a channel may ask of routing: put an assigned task back in line, or end a conversation. */
   routing: {
     /** `queueId`: the task moves to that queue (keeping its place by enqueue time), e.g. a call transferred to another queue. */

@@ -8,9 +8,9 @@ import { normalizePhone } from '../../domain/identity.js';
 import type { Ingest } from '../../ingest/ingest.js';
 import type { InFlight } from '../../lifecycle.js';
 import type { Logger } from '../../logger.js';
+import type { ChannelContext } from '../types.js';
 import { applyTwilioStatus, type DeliveryDeps } from './delivery.js';
 import { parseOptKeyword } from './keywords.js';
-import { applySmsOpt } from '../../dialer/campaigns/dnc.js';
 import { STATUS_CALLBACK_PATH } from './outbound.js';
 import { smsSegments } from '../../domain/sms-segments.js';
 import { formParams, verifyTwilioSignature } from './signature.js';
@@ -64,6 +64,7 @@ export interface SmsInboundDeps extends DeliveryDeps {
   inFlight: InFlight;
   authToken: string | undefined;
   publicUrl: string;
+  onPhoneOptChange: ChannelContext['onPhoneOptChange'];
 }
 
 /** Parses outside input, logging (without values) what was wrong before the 400 goes back. */
@@ -106,10 +107,10 @@ export function smsWebhooks(deps: SmsInboundDeps): Router {
     const keyword = parseOptKeyword(p.Body);
     if (keyword) {
       const optedOut = keyword.action === 'opt-out';
-      // The dialer's do-not-call list follows STOP / START in the same transaction (src/dialer/campaigns/dnc.ts).
+      // Whoever else keeps consent (the dialer's do-not-call list) follows STOP / START in the same transaction.
       const changed = await deps.db.transaction().execute(async (tx) => {
         const recorded = await recordOpt(tx, { customerNumber: from, businessNumber: to, optedOut, keyword: keyword.keyword, messageSid: p.MessageSid });
-        if (recorded) await applySmsOpt(tx, from, optedOut);
+        if (recorded) await deps.onPhoneOptChange(tx, from, optedOut);
         return recorded;
       });
       if (changed) deps.log.info({ messageSid: p.MessageSid, action: keyword.action }, 'sms opt-out state changed');

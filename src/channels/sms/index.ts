@@ -25,7 +25,7 @@ export const smsChannel: ChannelFactory = (ctx) => {
     channel: 'sms',
     adapter: new SmsAdapter({ ...deliveryDeps, client, publicUrl: ctx.config.publicUrl }),
     routers: [
-      smsWebhooks({ ...deliveryDeps, ingest: ctx.ingest, inFlight: ctx.inFlight, authToken, publicUrl: ctx.config.publicUrl }),
+      smsWebhooks({ ...deliveryDeps, ingest: ctx.ingest, inFlight: ctx.inFlight, authToken, publicUrl: ctx.config.publicUrl, onPhoneOptChange: ctx.onPhoneOptChange }),
       smsAdminRoutes({ db: ctx.db }),
     ],
     // Catch up after a crash between a status callback and the outbox recording the send.
