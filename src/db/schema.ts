@@ -169,6 +169,21 @@ export interface RoutingEventsTable {
   at: Timestamp;
 }
 
+/** Today's supervisor figures per queue and UTC day of enqueued_at, kept by a trigger on routing_tasks (migration 0021). */
+export interface QueueDayStatsTable {
+  queue_id: string;
+  /** A UTC calendar day; pg's default parser makes it a Date at local midnight, so compare in SQL. */
+  day: Date;
+  /** 0–15 from a hash of the task id: a day's figures are the sum of its shards. */
+  shard: number;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  answered_within: number;
+  /** numeric: pg returns it as a string. */
+  wait_seconds: string;
+}
+
 export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'expired' | 'cancelled';
 
 export interface OffersTable {
@@ -221,6 +236,7 @@ export interface Database extends SmsTables, EmailTables, VoiceTables, DialerTab
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   routing_events: RoutingEventsTable;
+  queue_day_stats: QueueDayStatsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

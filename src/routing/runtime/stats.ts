@@ -4,55 +4,82 @@ import type { Db } from '../../db/index.js';
 
 /**
  * Live queue and agent figures for supervisors, straight from Postgres so every
- * process agrees. "Today" starts at midnight UTC. Definitions (Asterisk's):
- * SL = answered within the queue's threshold / answered; ASA = mean wait of
- * answered; abandon rate = abandoned / (answered + abandoned).
+ * process agrees. "Today" starts at midnight UTC and holds the tasks enqueued
+ * since. Definitions (Asterisk's): SL = answered within the queue's threshold /
+ * answered; ASA = mean wait of answered; abandon rate = abandoned / (answered +
+ * abandoned). Waiting, offered and longest wait count every live task, whenever
+ * it was enqueued.
+ *
+ * The supervisor feed calls this about twice a second in every hub process, so
+ * neither part may grow with the day: today's figures are one queue_day_stats
+ * row per queue (kept by a trigger in the task's own transaction, migration
+ * 0021), and the live part reads only waiting/offered tasks through
+ * routing_tasks_waiting. `at` stands in for the clock (tests); by default the
+ * database's now(), so every process uses the same clock.
  */
-export async function queueStats(db: Db): Promise<QueueStatsDto[]> {
+export async function queueStats(db: Db, at?: Date): Promise<QueueStatsDto[]> {
+  const now = at ? sql<Date>`${at.toISOString()}::timestamptz` : sql<Date>`now()`;
   const rows = await db
     .selectFrom('queues')
-    .leftJoin('routing_tasks', (j) => j.onRef('routing_tasks.queue_id', '=', 'queues.id').on('routing_tasks.enqueued_at', '>=', sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`))
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('queue_day_stats')
+          .select([
+            'queue_id',
+            sql<number>`sum(offered)::int`.as('offered'),
+            sql<number>`sum(answered)::int`.as('answered'),
+            sql<number>`sum(abandoned)::int`.as('abandoned'),
+            sql<number>`sum(answered_within)::int`.as('answered_within'),
+            sql<string>`sum(wait_seconds)`.as('wait_seconds'),
+          ])
+          // A day's figures are spread over its shards (migration 0021): add them up.
+          .where(sql<boolean>`day = (${now} at time zone 'utc')::date`)
+          .groupBy('queue_id')
+          .as('d'),
+      (j) => j.onRef('d.queue_id', '=', 'queues.id'),
+    )
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('routing_tasks')
+          .select([
+            'queue_id',
+            sql<number>`count(*) filter (where status = 'waiting')::int`.as('waiting'),
+            sql<number>`count(*) filter (where status = 'offered')::int`.as('offered'),
+            sql<Date>`min(enqueued_at)`.as('oldest'),
+          ])
+          .where('status', 'in', ['waiting', 'offered'])
+          .groupBy('queue_id')
+          .as('live'),
+      (j) => j.onRef('live.queue_id', '=', 'queues.id'),
+    )
     .select([
       'queues.id',
       'queues.name',
       'queues.channel',
       'queues.sl_threshold_seconds',
       'queues.sl_target_fraction',
-      sql<number>`count(routing_tasks.id) filter (where routing_tasks.status = 'waiting')::int`.as('waiting'),
-      sql<number>`count(routing_tasks.id) filter (where routing_tasks.status = 'offered')::int`.as('offered_now'),
-      sql<number>`coalesce(extract(epoch from now() - min(routing_tasks.enqueued_at) filter (where routing_tasks.status in ('waiting', 'offered'))), 0)::float8`.as('longest'),
-      sql<number>`count(routing_tasks.id)::int`.as('offered_today'),
-      sql<number>`count(routing_tasks.assigned_at)::int`.as('answered'),
-      sql<number>`count(routing_tasks.abandoned_at)::int`.as('abandoned'),
-      sql<number>`count(*) filter (where routing_tasks.assigned_at - routing_tasks.enqueued_at <= make_interval(secs => queues.sl_threshold_seconds))::int`.as('within'),
-      sql<number | null>`avg(extract(epoch from routing_tasks.assigned_at - routing_tasks.enqueued_at))::float8`.as('asa'),
+      sql<number>`coalesce(live.waiting, 0)`.as('waiting'),
+      sql<number>`coalesce(live.offered, 0)`.as('offered_now'),
+      sql<number>`coalesce(extract(epoch from ${now} - live.oldest), 0)::float8`.as('longest'),
+      sql<number>`coalesce(d.offered, 0)`.as('offered_today'),
+      sql<number>`coalesce(d.answered, 0)`.as('answered'),
+      sql<number>`coalesce(d.abandoned, 0)`.as('abandoned'),
+      sql<number>`coalesce(d.answered_within, 0)`.as('within'),
+      sql<number | null>`(d.wait_seconds / nullif(d.answered, 0))::float8`.as('asa'),
     ])
-    .groupBy(['queues.id', 'queues.name', 'queues.channel', 'queues.sl_threshold_seconds', 'queues.sl_target_fraction'])
     .orderBy('queues.name')
     .execute();
-  // Tasks enqueued before midnight but still waiting count for "now" figures too.
-  const carried = await db
-    .selectFrom('routing_tasks')
-    .select([
-      'queue_id',
-      sql<number>`count(*) filter (where status = 'waiting')::int`.as('waiting'),
-      sql<number>`count(*) filter (where status = 'offered')::int`.as('offered'),
-      sql<number>`extract(epoch from now() - min(enqueued_at))::float8`.as('longest'),
-    ])
-    .where('status', 'in', ['waiting', 'offered'])
-    .where('enqueued_at', '<', sql<Date>`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`)
-    .groupBy('queue_id')
-    .execute();
   return rows.map((r) => {
-    const old = carried.find((c) => c.queue_id === r.id);
     const finished = r.answered + r.abandoned;
     return {
       queueId: r.id,
       name: r.name,
       channel: r.channel,
-      waiting: r.waiting + (old?.waiting ?? 0),
-      offered: r.offered_now + (old?.offered ?? 0),
-      longestWaitSeconds: Math.round(Math.max(r.longest, old?.longest ?? 0)),
+      waiting: r.waiting,
+      offered: r.offered_now,
+      longestWaitSeconds: Math.round(Math.max(r.longest, 0)),
       today: {
         offered: r.offered_today,
         answered: r.answered,
