@@ -24,8 +24,7 @@ import { attachWebchat } from './channels/webchat/inbound.js';
 import { agentTypingToVisitor, WebchatAdapter, type ChatNamespace } from './channels/webchat/outbound.js';
 import type { Config } from './config.js';
 import type { Channel } from './contracts/index.js';
-import { announcedClose, type CloseConversation } from './conversations/close.js';
-import { messageDto } from './conversations/dto.js';
+import { messageForAssignedAgent } from './conversations/dto.js';
 import { applySmsOpt } from './dialer/campaigns/dnc.js';
 import { createDialer, type DialerOptions, type DialerRuntime } from './dialer/runtime/index.js';
 import { createDb, ensureDatabase, type Db } from './db/index.js';
@@ -62,8 +61,8 @@ export interface Hub {
   io: IoServer;
   server: HttpServer;
   routing: RoutingRuntime;
-  /** Closes as every close path in the hub does: unlike `routing.closeConversation`, consoles and the chat widget are told. */
-  closeConversation: CloseConversation;
+  /** `routing.closeConversation`, which announces the close (consoles, the chat widget) itself. */
+  closeConversation: (conversationId: string) => Promise<boolean>;
   outbox: Outbox;
   ingest: Ingest;
   events: HubEvents;
@@ -206,10 +205,10 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     bus: routingBus,
     onChange: () => supervisorFeed.changed(),
     onAssigned: (assigned) => events.emit('task.assigned', assigned),
+    onClosed: (closed) => events.emit('conversation.closed', closed),
   });
-  // Every close path gets this one, so each close reaches the holder's console and the chat widget.
-  const closeConversation = announcedClose(routing, events);
-  announceClosedToAgents(events, { db, notifier, log: log.child({ component: 'agent-socket' }) });
+  const closeConversation = (conversationId: string): Promise<boolean> => routing.closeConversation(conversationId);
+  announceClosedToAgents(events, { notifier, log: log.child({ component: 'agent-socket' }) });
   const leader = new LeaderLease(
     redis,
     `${config.redisPrefix}:routing:leader`,
@@ -256,7 +255,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
 
   const chatNs = io.of('/chat') as unknown as ChatNamespace;
   attachWebchat(chatNs, { db, ingest, log: log.child({ channel: 'webchat' }), inFlight, onTyping: visitorTypingRelay(db, agentNs, log) });
-  announceClosedChats(chatNs, events, db, log.child({ channel: 'webchat' }));
+  announceClosedChats(chatNs, events, log.child({ channel: 'webchat' }));
   attachAgentNamespace(agentNs, {
     routing,
     presence,
@@ -302,11 +301,11 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     void routing.taskCreated(taskId).catch((err: unknown) => log.error({ err, taskId }, 'routing a new task failed'));
   });
   const toAssignedAgent = async (conversationId: string, messageId: string, event: 'conversation:message' | 'message:status') => {
-    const conv = await db.selectFrom('conversations').select('assigned_agent_id').where('id', '=', conversationId).executeTakeFirst();
-    if (!conv?.assigned_agent_id) return;
-    const dto = await messageDto(db, messageId);
-    if (event === 'conversation:message') notifier.notify(conv.assigned_agent_id, 'conversation:message', dto);
-    else notifier.notify(conv.assigned_agent_id, 'message:status', { id: dto.id, conversationId, status: dto.status, statusReason: dto.statusReason });
+    const found = await messageForAssignedAgent(db, messageId);
+    if (!found) return;
+    const { agentId, message: dto } = found;
+    if (event === 'conversation:message') notifier.notify(agentId, 'conversation:message', dto);
+    else notifier.notify(agentId, 'message:status', { id: dto.id, conversationId, status: dto.status, statusReason: dto.statusReason });
   };
   events.on('message.created', ({ conversationId, messageId }) => {
     void toAssignedAgent(conversationId, messageId, 'conversation:message').catch((err: unknown) => log.warn({ err }, 'agent notify failed'));
@@ -331,7 +330,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
     routers: [
       authRoutes({ db, sessions, limiter, ipLimiter, secureCookies: config.cookieSecure === 'auto' ? config.publicUrl.startsWith('https:') : config.cookieSecure, sessionTtlMs: config.sessionTtlMs }),
       usersRoutes({ db }),
-      conversationsRoutes({ db, routing, outbox, events, closeConversation }),
+      conversationsRoutes({ db, routing, outbox, events }),
       deskRoutes({ db, notifier }),
       customersRoutes({ db, log: log.child({ component: 'customers' }), phoneRegion: config.phoneRegion, chat: chatNs }),
       routingRoutes({ db, routing, validate: validateQueues }),

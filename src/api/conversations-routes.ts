@@ -4,7 +4,6 @@ import type { SessionUser } from '../auth/sessions.js';
 import { conversationDto, conversationMessages, customerSummary, messageDto } from '../conversations/dto.js';
 import { storeReply } from '../conversations/reply.js';
 import type { ConversationDto } from '../contracts/index.js';
-import type { CloseConversation } from '../conversations/close.js';
 import type { Db } from '../db/index.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { HubEvents } from '../events.js';
@@ -12,8 +11,8 @@ import type { Outbox } from '../jobs/outbox.js';
 import type { RoutingRuntime } from '../routing/runtime/runtime.js';
 import { audit } from '../audit.js';
 import { timelinePage, timelinePageQuery, wantsTimelinePage } from '../customers/timeline.js';
-import { refuseCloseWhileCallLive } from '../channels/voice/store.js';
-import { closeWrapUpSchema, recordWrapUp, requireDispositionToClose, resolveWrapUp } from '../desk/wrapup.js';
+import { LIVE_CALL_STATES, refuseCloseForLiveCall } from '../channels/voice/store.js';
+import { closeWrapUpSchema, DISPOSITION_REQUIRED_KEY, recordWrapUp, requireDispositionToClose, resolveWrapUp, type DispositionFacts } from '../desk/wrapup.js';
 import { normaliseTag } from '../desk/tags.js';
 import { parse, requireRole, STAFF, userOf, uuidParam } from './validate.js';
 
@@ -31,13 +30,51 @@ async function visibleConversation(db: Db, user: SessionUser, id: string): Promi
   return conversation;
 }
 
+/**
+ * Everything the close route checks before closing, in one statement: who holds the conversation
+ * (visibility), the disposition requirement (the center's switch read fresh, so a PUT
+ * /api/desk/settings on any process applies to the next close) and whether a call is live.
+ */
+async function closeChecks(db: Db, id: string): Promise<(DispositionFacts & { assignedAgentId: string | null; liveCallState: string | null }) | undefined> {
+  const row = await db
+    .selectFrom('conversations as c')
+    .select((eb) => [
+      'c.status',
+      'c.assigned_agent_id',
+      eb
+        .exists(eb.selectFrom('settings').select('key').where('key', '=', DISPOSITION_REQUIRED_KEY).where('value', '=', 'true'))
+        .as('disposition_required'),
+      eb
+        .exists(eb.selectFrom('conversation_wrap_ups as w').select('w.conversation_id').whereRef('w.conversation_id', '=', 'c.id').where('w.disposition_id', 'is not', null))
+        .as('has_disposition'),
+      eb.exists(eb.selectFrom('dispositions').select('id').where('active', '=', true)).as('any_active_disposition'),
+      eb
+        .selectFrom('voice_calls as v')
+        .select('v.state')
+        .whereRef('v.conversation_id', '=', 'c.id')
+        .where('v.state', 'in', LIVE_CALL_STATES)
+        .where('v.ended_at', 'is', null)
+        .limit(1)
+        .as('live_call_state'),
+    ])
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    status: row.status,
+    assignedAgentId: row.assigned_agent_id,
+    dispositionRequired: Boolean(row.disposition_required),
+    hasDisposition: Boolean(row.has_disposition),
+    anyActiveDisposition: Boolean(row.any_active_disposition),
+    liveCallState: row.live_call_state,
+  };
+}
+
 export function conversationsRoutes(deps: {
   db: Db;
   routing: RoutingRuntime;
   outbox: Outbox;
   events: HubEvents;
-  /** Closes and announces the close to consoles and the chat widget (src/conversations/close.ts). */
-  closeConversation: CloseConversation;
 }): Router {
   const r = Router();
   const { db } = deps;
@@ -76,15 +113,17 @@ export function conversationsRoutes(deps: {
   r.post('/api/conversations/:id/close', requireRole(...STAFF), async (req: Request, res: Response) => {
     const { id } = parse(uuidParam, req.params, 'params');
     const user = userOf(req);
-    await visibleConversation(db, user, id);
+    const checks = await closeChecks(db, id);
+    if (!checks) throw notFound('conversation');
+    if (!seesEverything(user) && checks.assignedAgentId !== user.id) throw forbidden('this conversation is not assigned to you');
     // Optional {dispositionCode, wrapUpNote}: checked before anything changes (unknown/inactive code → 400).
     const wrapUp = await resolveWrapUp(db, parse(closeWrapUpSchema, req.body ?? {}));
-    await requireDispositionToClose(db, id, wrapUp); // when the center requires one (src/desk/wrapup.ts)
-    await refuseCloseWhileCallLive(db, id); // a live call is ended with its hang-up, which closes the conversation
+    requireDispositionToClose(checks, wrapUp); // when the center requires one (src/desk/wrapup.ts)
+    refuseCloseForLiveCall(checks.liveCallState, id); // a live call is ended with its hang-up, which closes the conversation
     // The wrap-up first: a console that hears of the close and rereads the conversation finds it there.
     if (wrapUp) await recordWrapUp(db, id, user.id, wrapUp);
-    const closed = await deps.closeConversation(id);
-    if (closed) await audit(db, { actorUserId: user.id, action: 'conversation.close', subjectType: 'conversation', subjectId: id });
+    // The runtime announces the close (consoles, the chat widget) itself, as for every close path.
+    await deps.routing.closeConversation(id, { actorUserId: user.id }); // audited only if it closed
     res.json({ conversation: await conversationDto(db, id) });
   });
 

@@ -85,3 +85,23 @@ export async function messageDto(db: Q, messageId: string): Promise<MessageDto> 
     .executeTakeFirstOrThrow();
   return toMessageDto(r, r.author_name);
 }
+
+/**
+ * The message and the agent its conversation is assigned to now, in one read: the live fan-out of
+ * every new message and delivery state asks both, and the agent may change between messages.
+ * Null when the conversation has no agent (nobody to tell).
+ */
+export async function messageForAssignedAgent(db: Q, messageId: string): Promise<{ agentId: string; message: MessageDto } | null> {
+  const r = await db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .leftJoin('users', 'users.id', 'messages.author_user_id')
+    .selectAll('messages')
+    .select(['users.name as author_name', 'conversations.assigned_agent_id as conversation_agent_id'])
+    .where('messages.id', '=', messageId)
+    .where('conversations.assigned_agent_id', 'is not', null)
+    .executeTakeFirst();
+  if (!r?.conversation_agent_id) return null;
+  const { author_name: authorName, conversation_agent_id: agentId, ...row } = r;
+  return { agentId, message: toMessageDto(row, authorName) };
+}

@@ -75,6 +75,15 @@ export async function setDispositionRequired(db: Db, required: boolean, actorUse
   });
 }
 
+/** What the close route knows about the conversation when it asks (see closeChecks in src/api/conversations-routes.ts). */
+export interface DispositionFacts {
+  status: string;
+  /** The center's switch (DISPOSITION_REQUIRED_KEY) as stored now, read in the same statement as the conversation. */
+  dispositionRequired: boolean;
+  hasDisposition: boolean;
+  anyActiveDisposition: boolean;
+}
+
 /**
  * Refuses a person's close without a disposition when the center requires one
  * (400 naming `body.dispositionCode`). Only the close route asks: the hub's own
@@ -83,18 +92,14 @@ export async function setDispositionRequired(db: Db, required: boolean, actorUse
  * outcome afterwards with PUT …/wrap-up. Not required when the conversation is
  * already closed (nothing to close), already has a wrap-up (recorded during the
  * call), or when no code is active (nothing could satisfy it).
+ *
+ * Takes facts read with the conversation rather than reading the setting: the
+ * switch is read fresh on every close (no cache that another process's PUT
+ * /api/desk/settings would have to invalidate) at no extra round trip.
  */
-export async function requireDispositionToClose(db: Db, conversationId: string, wrapUp: ResolvedWrapUp | null): Promise<void> {
-  if (wrapUp || !(await dispositionRequired(db))) return;
-  const conv = await db
-    .selectFrom('conversations')
-    .leftJoin('conversation_wrap_ups', 'conversation_wrap_ups.conversation_id', 'conversations.id')
-    .select(['conversations.status', 'conversation_wrap_ups.disposition_id'])
-    .where('conversations.id', '=', conversationId)
-    .executeTakeFirst();
-  if (!conv || conv.status !== 'open' || conv.disposition_id) return;
-  const active = await db.selectFrom('dispositions').select('id').where('active', '=', true).executeTakeFirst();
-  if (!active) return;
+export function requireDispositionToClose(facts: DispositionFacts, wrapUp: ResolvedWrapUp | null): void {
+  if (wrapUp || !facts.dispositionRequired) return;
+  if (facts.status !== 'open' || facts.hasDisposition || !facts.anyActiveDisposition) return;
   const message = 'choose a disposition code: this center requires one to close a conversation';
   throw new AppError(400, 'disposition_required', `body.dispositionCode: ${message}`, [{ path: 'body.dispositionCode', message }]);
 }

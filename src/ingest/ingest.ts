@@ -152,6 +152,8 @@ export interface KnownIdentity {
   kind: IdentityKind;
   value: string;
   customer_id: string;
+  /** The customer already has a display name: a returning visitor's name needs no write. */
+  customer_named: boolean;
 }
 
 /** Which of these identities already belong to a customer. */
@@ -159,8 +161,9 @@ export async function knownIdentities(db: Db | Tx, identities: { kind: IdentityK
   if (identities.length === 0) return [];
   return db
     .selectFrom('customer_identities')
-    .select(['kind', 'value', 'customer_id'])
-    .where((eb) => eb.or(identities.map((i) => eb.and([eb('kind', '=', i.kind), eb('value', '=', i.value)]))))
+    .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
+    .select(['customer_identities.kind', 'customer_identities.value', 'customer_identities.customer_id', sql<boolean>`customers.display_name is not null`.as('customer_named')])
+    .where((eb) => eb.or(identities.map((i) => eb.and([eb('customer_identities.kind', '=', i.kind), eb('customer_identities.value', '=', i.value)]))))
     .execute();
 }
 
@@ -172,8 +175,11 @@ export async function resolveCustomer(tx: Tx, identities: { kind: IdentityKind; 
   if (identities.length === 0) throw new Error('an inbound event needs at least one identity');
   known ??= await knownIdentities(tx, identities);
   let customerId: string | undefined;
+  let named = false;
   for (const i of identities) {
-    customerId = known.find((k) => k.kind === i.kind && k.value === i.value)?.customer_id;
+    const k = known.find((k) => k.kind === i.kind && k.value === i.value);
+    customerId = k?.customer_id;
+    named = k?.customer_named ?? false;
     if (customerId) break;
   }
   const unclaimed = identities.filter((i) => !known.some((k) => k.kind === i.kind && k.value === i.value));
@@ -191,7 +197,8 @@ export async function resolveCustomer(tx: Tx, identities: { kind: IdentityKind; 
     const ours = claimed.find((c) => c.kind === first.kind && c.value === first.value);
     if (ours) return ours.customer_id;
   } else {
-    if (name) await tx.updateTable('customers').set({ display_name: name }).where('id', '=', customerId).where('display_name', 'is', null).execute();
+    // Only fills a missing name (never overwrites one), so a customer known to be named needs no statement.
+    if (name && !named) await tx.updateTable('customers').set({ display_name: name }).where('id', '=', customerId).where('display_name', 'is', null).execute();
     if (unclaimed.length > 0) {
       await tx
         .insertInto('customer_identities')
@@ -239,14 +246,35 @@ async function openConversation(tx: Tx, customerId: string, channel: Channel, qu
   // Email threads by its headers: mail that matched no thread starts a conversation of its own
   // (several open email threads per customer; migrations/0004_email.sql).
   if (channel === 'email') return (await tx.insertInto('conversations').values(values).returning('id').executeTakeFirstOrThrow()).id;
-  const inserted = await tx
-    .insertInto('conversations')
-    .values(values)
-    // The predicate must match the partial unique index conversations_open_per_channel.
-    .onConflict((oc) => oc.columns(['customer_id', 'channel']).where('status', '=', 'open').where('channel', '<>', 'email').doNothing())
-    .returning('id')
+  // The open conversation, or a new one when there is none, in one statement: most messages
+  // continue a conversation, and a separate look-up first would cost a first message a round trip.
+  const found = await tx
+    .with('existing', (q) => q.selectFrom('conversations').select('id').where('customer_id', '=', customerId).where('channel', '=', channel).where('status', '=', 'open'))
+    .with('inserted', (q) =>
+      q
+        .insertInto('conversations')
+        .columns(['customer_id', 'channel', 'queue_id', 'assigned_agent_id', 'closed_at'])
+        .expression(
+          q
+            .selectNoFrom([
+              sql<string>`${values.customer_id}::uuid`.as('customer_id'),
+              sql<Channel>`${values.channel}::text`.as('channel'),
+              sql<string>`${values.queue_id}::uuid`.as('queue_id'),
+              sql<string | null>`null::uuid`.as('assigned_agent_id'),
+              sql<Date | null>`null::timestamptz`.as('closed_at'),
+            ])
+            .where((eb) => eb.not(eb.exists(eb.selectFrom('existing').select('existing.id')))),
+        )
+        // The predicate must match the partial unique index conversations_open_per_channel.
+        .onConflict((oc) => oc.columns(['customer_id', 'channel']).where('status', '=', 'open').where('channel', '<>', 'email').doNothing())
+        .returning('id'),
+    )
+    .selectFrom('existing')
+    .select('existing.id')
+    .unionAll((eb) => eb.selectFrom('inserted').select('inserted.id'))
     .executeTakeFirst();
-  if (inserted) return inserted.id;
+  if (found) return found.id;
+  // Another first message of this customer opened it after this statement's snapshot was taken.
   const open = await tx
     .selectFrom('conversations')
     .select('id')

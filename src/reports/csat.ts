@@ -63,12 +63,14 @@ export async function awaitingRating(db: Db, conversationId: string): Promise<bo
 }
 
 /** Tells the visitor's open widgets that their web-chat conversation was closed, so they can ask for a rating. */
-export function announceClosedChats(chat: ChatNamespace, events: HubEvents, db: Db, log: Logger): void {
-  events.on('conversation.closed', ({ conversationId }) => {
-    void (async () => {
-      const conv = await db.selectFrom('conversations').select(['customer_id', 'channel']).where('id', '=', conversationId).executeTakeFirst();
-      if (conv?.channel !== 'webchat') return;
-      chat.to(customerRoom(conv.customer_id)).emit('conversation:closed', { conversationId });
-    })().catch((err: unknown) => log.warn({ err, conversationId }, 'closed-chat notice failed'));
+export function announceClosedChats(chat: ChatNamespace, events: HubEvents, log: Logger): void {
+  events.on('conversation.closed', ({ conversationId, channel, customerId }) => {
+    if (channel !== 'webchat') return;
+    // The emitter runs listeners inside the closer's call: a failed notice must not fail a committed close.
+    try {
+      chat.to(customerRoom(customerId)).emit('conversation:closed', { conversationId });
+    } catch (err) {
+      log.warn({ err, conversationId }, 'closed-chat notice failed');
+    }
   });
 }

@@ -99,6 +99,19 @@ describe('a closed conversation leaves the holder’s inbox, whoever closed it',
     expect(await running.hub.closeConversation(conversationId)).toBe(false);
   });
 
+  it('a person’s close is audited once, with who closed; a repeat or the hub’s own close adds no entry', async () => {
+    const closes = (conversationId: string) =>
+      running.hub.db.selectFrom('audit_log').select(['actor_user_id', 'subject_type']).where('action', '=', 'conversation.close').where('subject_id', '=', conversationId).execute();
+    const { agent, conversationId } = await agentHoldingChat('Azar');
+    expect((await agent.client.json('POST', `/api/conversations/${conversationId}/close`)).status).toBe(200);
+    expect((await supervisor.json('POST', `/api/conversations/${conversationId}/close`)).status).toBe(200);
+    expect(await closes(conversationId)).toEqual([{ actor_user_id: agent.id, subject_type: 'conversation' }]);
+
+    const byHub = await agentHoldingChat('Babak');
+    expect(await running.hub.closeConversation(byHub.conversationId)).toBe(true);
+    expect(await closes(byHub.conversationId)).toEqual([]);
+  });
+
   it('a console that was away when it was closed gets the close replayed on reconnect', async () => {
     const { agent, ws, conversationId } = await agentHoldingChat('Dara');
     const head = async () => Number((await running.hub.redis.get(`${config.redisPrefix}:agent-events:${agent.id}:seq`)) ?? 0);

@@ -133,22 +133,20 @@ export async function callForConversation(db: Db, conversationId: string): Promi
   return db.selectFrom('voice_calls').selectAll().where('conversation_id', '=', conversationId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
 }
 
+/** Call states in which a caller is still on the line (queued, ringing an agent, or talking). */
+export const LIVE_CALL_STATES = ['queued', 'bridging', 'connected'] as const;
+
 /**
  * Closing a conversation whose phone call is still live is refused: the caller
  * would be left in the queue or the conference with no task behind them. The
  * agent hangs up instead (POST /api/voice/calls/:id/hangup, the call bar's
- * button), which ends the call and closes the conversation in one go.
+ * button), which ends the call and closes the conversation in one go. The
+ * close route reads the live call's state (LIVE_CALL_STATES, not ended) in the
+ * same statement as the conversation and passes it here (null: none live).
  */
-export async function refuseCloseWhileCallLive(db: Db, conversationId: string): Promise<void> {
-  const live = await db
-    .selectFrom('voice_calls')
-    .select('state')
-    .where('conversation_id', '=', conversationId)
-    .where('state', 'in', ['queued', 'bridging', 'connected'])
-    .where('ended_at', 'is', null)
-    .executeTakeFirst();
-  if (!live) return;
-  const where = live.state === 'queued' ? 'the caller is still waiting in the queue' : live.state === 'bridging' ? "the agent's phone is ringing for this call" : 'the phone call is still connected';
+export function refuseCloseForLiveCall(state: string | null, conversationId: string): void {
+  if (state === null) return;
+  const where = state === 'queued' ? 'the caller is still waiting in the queue' : state === 'bridging' ? "the agent's phone is ringing for this call" : 'the phone call is still connected';
   throw new AppError(409, 'call_in_progress', `${where}: hang the call up first (POST /api/voice/calls/${conversationId}/hangup); the conversation closes when the call ends`);
 }
 

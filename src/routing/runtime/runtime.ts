@@ -1,6 +1,7 @@
 import type { AgentSelfDto, AgentServerToClient, ConversationDto, OfferDto, PresenceStatus } from '../../contracts/index.js';
 import { conversationDto } from '../../conversations/dto.js';
 import type { Db } from '../../db/index.js';
+import type { ConversationClosed } from '../../events.js';
 import type { Logger } from '../../logger.js';
 import { RoutingEngine, type Decision, type EngineOptions } from '../engine/index.js';
 import { loadQueueConfigs } from './queues.js';
@@ -49,6 +50,12 @@ export interface RoutingRuntimeOptions {
   onChange?: () => void;
   /** Called once an agent owns a task (after commit). */
   onAssigned?: (a: { taskId: string; conversationId: string; agentId: string; channel: ConversationDto['channel']; previousAgentId: string | null }) => void;
+  /**
+   * Called once per close that changed something (after commit), whoever closed: the route, a
+   * hang-up, the dialer. Announcing here rather than in each caller is what keeps a new close path
+   * from forgetting the holder's console and the chat widget; a repeat close announces nothing.
+   */
+  onClosed?: (c: ConversationClosed) => void;
 }
 
 export type RoutingResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
@@ -206,9 +213,12 @@ export class RoutingRuntime {
     return { ok: true, value: null };
   }
 
-  /** The conversation ended: close its task, give capacity back (after wrap-up), route the next one. */
-  async closeConversation(conversationId: string): Promise<boolean> {
-    const released = await store.completeConversation(this.o.db, conversationId);
+  /**
+   * The conversation ended: close its task, give capacity back (after wrap-up), route the next one.
+   * actorUserId: the person closing, audited as `conversation.close` in the same statement.
+   */
+  async closeConversation(conversationId: string, opts: { actorUserId?: string } = {}): Promise<boolean> {
+    const released = await store.completeConversation(this.o.db, conversationId, opts.actorUserId ?? null);
     if (!released) return false;
     if (this.active) {
       await this.learn((now, refresh) => {
@@ -225,6 +235,7 @@ export class RoutingRuntime {
     if (released.self) this.o.notifier.notify(released.self.id, 'presence', released.self);
     else if (released.agentId) await this.pushSelf(released.agentId);
     this.o.onChange?.();
+    this.o.onClosed?.(released.closed);
     return true;
   }
 

@@ -4,6 +4,7 @@ import type { SkillRequirement, TaskStatus } from '../../db/schema.js';
 import type { EngineAgent, EngineTask, Explanation } from '../engine/index.js';
 import type { AgentSelfDto, OfferDto, PresenceStatus } from '../../contracts/index.js';
 import { readableIdentities } from '../../conversations/dto.js';
+import type { ConversationClosed } from '../../events.js';
 
 /** Postgres side of routing: every state change is one short transaction whose constraints make leases safe across runtimes. */
 
@@ -397,6 +398,8 @@ export interface CompletedConversation {
   wrapUpMs: number;
   /** The agent who had the work, as they stand after the release (for their consoles). */
   self: AgentSelfDto | null;
+  /** What the `conversation.closed` listeners need, returned by the close itself so none of them reads it back. */
+  closed: ConversationClosed;
 }
 
 /**
@@ -407,6 +410,8 @@ export interface CompletedConversation {
 export async function completeConversation(
   db: Db,
   conversationId: string,
+  /** A person's close is audited by the close statement itself: recorded only if it closed, with no round trip of its own. */
+  actorUserId: string | null = null,
 ): Promise<CompletedConversation | null> {
   return db.transaction().execute(async (tx) => {
     const closed = await tx
@@ -416,7 +421,25 @@ export async function completeConversation(
           .set({ status: 'closed', closed_at: sql<Date>`now()`, updated_at: new Date() })
           .where('id', '=', conversationId)
           .where('status', '=', 'open')
-          .returning('id'),
+          .returning(['id', 'channel', 'customer_id', 'assigned_agent_id']),
+      )
+      .with('audit', (q) =>
+        q
+          .insertInto('audit_log')
+          .columns(['actor_user_id', 'action', 'subject_type', 'subject_id', 'data'])
+          .expression((eb) =>
+            eb
+              .selectFrom('conv')
+              .select([
+                sql<string>`${actorUserId}::uuid`.as('actor_user_id'),
+                sql<string>`'conversation.close'`.as('action'),
+                sql<string>`'conversation'`.as('subject_type'),
+                sql<string>`conv.id::text`.as('subject_id'),
+                sql<string>`'{}'::jsonb`.as('data'),
+              ])
+              .where(sql<boolean>`${actorUserId}::uuid is not null`),
+          )
+          .returning('audit_log.id'),
       )
       .with('task', (q) =>
         q
@@ -435,20 +458,37 @@ export async function completeConversation(
       )
       .selectFrom('conv')
       .leftJoin('task', (j) => j.onTrue())
-      .select(['task.id', 'task.status', 'task.assigned_agent_id', 'task.cost', 'task.wrap_up_seconds'])
+      .select([
+        'conv.channel',
+        'conv.customer_id',
+        'conv.assigned_agent_id as conversation_agent_id',
+        'task.id',
+        'task.status',
+        'task.assigned_agent_id',
+        'task.cost',
+        'task.wrap_up_seconds',
+      ])
       .executeTakeFirst();
     if (!closed) return null;
-    if (!closed.id) return { taskId: null, agentId: null, cost: 0, offerAgentIds: [], wrapUpMs: 0, self: null };
+    // Closing leaves assigned_agent_id as it was, so it still names the agent whose inbox lists it.
+    const announce = (revokedOffers: ConversationClosed['revokedOffers']): ConversationClosed => ({
+      conversationId,
+      channel: closed.channel,
+      customerId: closed.customer_id,
+      assignedAgentId: closed.conversation_agent_id,
+      revokedOffers,
+    });
+    if (!closed.id) return { taskId: null, agentId: null, cost: 0, offerAgentIds: [], wrapUpMs: 0, self: null, closed: announce([]) };
     const completedBy = closed.status === 'completed' ? closed.assigned_agent_id : null;
     const cost = closed.cost ?? 0;
     const wrapUpMs = completedBy ? (closed.wrap_up_seconds ?? 0) * 1000 : 0;
     // A still-pending offer for a closed conversation is void; its capacity, and the assigned
     // agent's (with wrap-up), come back in one update per agent.
-    const { rows } = await sql<{ cancelled: string[]; id: string | null } & Omit<AgentSelfDto, 'id'>>`
+    const { rows } = await sql<{ cancelled: ConversationClosed['revokedOffers']; id: string | null } & Omit<AgentSelfDto, 'id'>>`
       with cancelled as (
         update offers set status = 'cancelled', decided_at = now()
         where task_id = ${closed.id} and status = 'pending'
-        returning agent_id, cost
+        returning id, agent_id, cost
       ),
       released as (
         select agent_id, cost from cancelled
@@ -465,7 +505,7 @@ export async function completeConversation(
         returning agent_state.user_id, agent_state.status, agent_state.capacity, agent_state.used
       )
       select
-        (select coalesce(array_agg(agent_id::text), '{}') from cancelled) as cancelled,
+        (select coalesce(json_agg(json_build_object('offerId', id, 'agentId', agent_id)), '[]') from cancelled) as cancelled,
         u.id, u.email, u.name, u.role, f.status, f.capacity, f.used
       from (select 1) as one
       left join freed f on f.user_id = ${completedBy}::uuid
@@ -473,8 +513,8 @@ export async function completeConversation(
     const [out] = rows;
     if (!out) throw new Error('completeConversation: the release returned no row');
     const { cancelled, id, ...rest } = out;
-    if (completedBy) return { taskId: closed.id, agentId: completedBy, cost, offerAgentIds: [], wrapUpMs, self: id ? { id, ...rest } : null };
-    return { taskId: closed.id, agentId: null, cost: 0, offerAgentIds: cancelled, wrapUpMs: 0, self: null };
+    if (completedBy) return { taskId: closed.id, agentId: completedBy, cost, offerAgentIds: [], wrapUpMs, self: id ? { id, ...rest } : null, closed: announce(cancelled) };
+    return { taskId: closed.id, agentId: null, cost: 0, offerAgentIds: cancelled.map((o) => o.agentId), wrapUpMs: 0, self: null, closed: announce(cancelled) };
   });
 }
 
