@@ -388,6 +388,8 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
       await routingBus.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // What the disconnects started (presence, who-is-viewing broadcasts) still needs Redis.
+      await inFlight.drain(config.shutdownTimeoutMs);
       await closed;
       await outbox.close();
       await consoleSessions.stop();

@@ -225,12 +225,16 @@ export function attachAgentNamespace(ns: AgentNamespace, deps: AgentNamespaceDep
       }
     })()));
 
+    // Tracked: a hub stopping disconnects every socket, and this clean-up (Redis, and broadcasts that
+    // the Redis adapter publishes) must finish before the hub closes its Redis connections.
     socket.on('disconnect', () => {
-      void serially(stopViewing).catch((err: unknown) => deps.log.warn({ err }, 'viewing cleanup failed'));
-      void deps.presence
-        .disconnected(agentId)
-        .then(() => deps.routing.agentChanged(agentId))
-        .catch((err: unknown) => deps.log.warn({ err }, 'presence update failed'));
+      void deps.inFlight.track(serially(stopViewing).catch((err: unknown) => deps.log.warn({ err }, 'viewing cleanup failed')));
+      void deps.inFlight.track(
+        deps.presence
+          .disconnected(agentId)
+          .then(() => deps.routing.agentChanged(agentId))
+          .catch((err: unknown) => deps.log.warn({ err }, 'presence update failed')),
+      );
     });
 
     const lastSeq = authPayload.safeParse(socket.handshake.auth ?? {}).data?.lastSeq;
