@@ -293,6 +293,19 @@ export class Dovecot {
     remove(this.maildir);
     remove(path.join(this.dir, 'home', this.user));
     await this.start();
+    // A listening port is not yet a served mailbox: Dovecot rebuilds its index files on first use,
+    // and a command racing that (ours, or the hub's reconnecting client) can be answered NO. Done
+    // when a STATUS of INBOX succeeds; the last error is thrown if it never does.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await this.status();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   private chownTree(): void {
