@@ -281,32 +281,22 @@ function CalendarForm({ row, onCancel, onSaved }: { row: BusinessCalendarDto; on
                     return (
                       <div key={iv.id} className="hours-interval" data-testid="hours-interval">
                         <div className="hours-interval-inputs">
-                          <input
-                            type="text"
-                            inputMode="numeric"
-                            dir="ltr"
-                            className="hours-time"
+                          <TimeInput
+                            label={t('hours.fromOf', { day: dayName, n: i + 1 })}
                             placeholder="09:00"
-                            maxLength={5}
-                            aria-label={t('hours.fromOf', { day: dayName, n: i + 1 })}
                             value={iv.start}
-                            onChange={(e) => edit('start', e.target.value)}
-                            {...invalidProps(errors, path)}
-                            data-testid="hours-start"
+                            onChange={(v) => edit('start', v)}
+                            invalid={invalidProps(errors, path)}
+                            testId="hours-start"
                           />
                           <span aria-hidden="true">–</span>
-                          <input
-                            type="text"
-                            inputMode="numeric"
-                            dir="ltr"
-                            className="hours-time"
+                          <TimeInput
+                            label={t('hours.toOf', { day: dayName, n: i + 1 })}
                             placeholder="17:00"
-                            maxLength={5}
-                            aria-label={t('hours.toOf', { day: dayName, n: i + 1 })}
                             value={iv.end}
-                            onChange={(e) => edit('end', e.target.value)}
-                            {...invalidProps(errors, path)}
-                            data-testid="hours-end"
+                            onChange={(v) => edit('end', v)}
+                            invalid={invalidProps(errors, path)}
+                            testId="hours-end"
                           />
                           <button
                             type="button"
@@ -478,5 +468,24 @@ function HolidayList({ kind, path, list, errors, onChange }: { kind: HolidayKind
       </div>
       <FieldError errors={addErrors} path={addPath} />
     </fieldset>
+  );
+}
+
+/** One end of an opening interval, typed as HH:MM (left to right in Persian too, as the hub stores it). */
+function TimeInput(props: { label: string; placeholder: string; value: string; onChange: (value: string) => void; invalid: ReturnType<typeof invalidProps>; testId: string }) {
+  return (
+    <input
+      type="text"
+      inputMode="numeric"
+      dir="ltr"
+      className="hours-time"
+      placeholder={props.placeholder}
+      maxLength={5}
+      aria-label={props.label}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      {...props.invalid}
+      data-testid={props.testId}
+    />
   );
 }
